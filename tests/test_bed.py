@@ -1,0 +1,54 @@
+"""Panel BEDs: reading, shard splitting, gene lookup."""
+
+import pytest
+
+from presis.bed import PanelIndex, merge_intervals, read_panel, split_shards
+from presis.errors import InputError
+
+from conftest import REPO
+
+PANEL = REPO / "config" / "panels" / "presis-demo.bed"
+
+
+def test_demo_panel_has_16_genes_and_35kb():
+    bed = read_panel(PANEL)
+    assert bed["gene"].nunique() == 16
+    assert 34_000 < (bed["end"] - bed["start"]).sum() < 36_000
+
+
+def test_shards_keep_reference_order_and_cover_everything():
+    contigs = ["chr17", "chr12_25195146_25260929", "chr7_55019017_55211628", "chr3_52287089_52809009"]
+    intervals = merge_intervals(read_panel(PANEL, contigs))
+    shards = split_shards(intervals, 4)
+    assert len(shards) == 4
+    assert [i for s in shards for i in s] == intervals  # concatenation restores the sorted list
+    sizes = [sum(e - s for _, s, e in shard) for shard in shards]
+    assert max(sizes) < 2 * min(sizes)
+
+
+def test_more_shards_than_intervals():
+    assert split_shards([("c", 0, 10)], 4) == [[("c", 0, 10)]]
+
+
+def test_overlapping_intervals_merge():
+    import pandas as pd
+
+    bed = pd.DataFrame({"chrom": ["c", "c", "c"], "start": [0, 5, 20], "end": [10, 12, 30], "gene": list("ABC")})
+    assert merge_intervals(bed) == [("c", 0, 12), ("c", 20, 30)]
+
+
+def test_panel_for_another_reference_is_refused(tmp_path):
+    bed = tmp_path / "panel.bed"
+    bed.write_text("1\t100\t200\tTP53\n")
+    with pytest.raises(InputError, match="not in the reference FASTA"):
+        read_panel(bed, ["chr17"])
+
+
+def test_genes_at_uses_bed_half_open_coordinates():
+    import pandas as pd
+
+    index = PanelIndex(pd.DataFrame({"chrom": ["c"], "start": [100], "end": [200], "gene": ["G"]}))
+    assert index.genes_at("c", 100) == []  # BED start is 0-based: base 100 is outside
+    assert index.genes_at("c", 101) == ["G"]
+    assert index.genes_at("c", 200) == ["G"]
+    assert index.genes_at("c", 95, 105) == ["G"]  # a deletion reaching into the target

@@ -1,0 +1,55 @@
+"""Configuration precedence: defaults < level preset < site config < --config."""
+
+import pytest
+
+from presis.config import deep_merge, effective_config, rule_resources
+from presis.errors import InputError
+
+from conftest import REPO
+
+SITE = {
+    "samples": "config/samples.tsv",
+    "level": 2,
+    "reference": {"fasta": "ref.fa", "gff3": "ann.gff3"},
+}
+
+
+def test_preset_overrides_defaults_and_site_overrides_preset():
+    merged = effective_config({**SITE, "somatic": {"min_vaf": 0.07}}, REPO)
+    assert merged["somatic"]["min_vaf"] == 0.07  # site wins over preset
+    assert merged["somatic"]["min_alt_reads"] == 5  # preset value kept beside it
+    assert merged["calling"]["shards"] == 4  # built-in default
+    assert merged["panel"]["bed"] == "config/panels/presis-demo.bed"  # preset owns the panel
+
+
+def test_level_from_command_line_selects_preset(tmp_path):
+    # Snakemake merges --config over --configfile before presis sees it: the level is a site key.
+    merged = effective_config({**SITE, "level": "3"}, REPO)
+    assert merged["level"] == 3
+
+
+def test_unknown_level_is_a_clear_error():
+    with pytest.raises(InputError, match="level: 7 is not a hospital level"):
+        effective_config({**SITE, "level": 7}, REPO)
+
+
+def test_no_sample_sheet_tells_how_to_pass_one():
+    with pytest.raises(InputError, match="--configfile"):
+        effective_config({}, REPO)
+
+
+def test_schema_lists_every_problem():
+    with pytest.raises(InputError) as error:
+        effective_config({**SITE, "somatic": {"min_vaf": 2}, "calling": {"shards": 0}}, REPO)
+    text = str(error.value)
+    assert "somatic.min_vaf" in text and "calling.shards" in text
+
+
+def test_deep_merge_replaces_lists_and_keeps_siblings():
+    assert deep_merge({"a": {"b": 1, "c": [1, 2]}}, {"a": {"c": [3]}}) == {"a": {"b": 1, "c": [3]}}
+
+
+def test_rule_resources_fall_back_to_default():
+    config = {"resources": {"default": {"threads": 1, "mem_mb": 1000, "runtime": 30}, "x": {"threads": 2}}}
+    assert rule_resources(config, "x") == {"threads": 2, "mem_mb": 1000, "runtime": 30}
+    assert rule_resources(config, "y")["threads"] == 1

@@ -1,0 +1,52 @@
+# Annotation: bcftools csq on each record alone (-l: a nearby variant never changes
+# another's consequence), then one tidy table with presis' HGVS on the reporting transcript.
+
+
+rule annotate_csq:
+    input:
+        vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
+        ref=REF_FASTA,
+        gff3=config["reference"]["gff3"],
+    output:
+        out("results/{patient}/annotate/{patient}.csq.bcf"),
+    log:
+        out("logs/{patient}/annotate_csq/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/annotate_csq/{patient}.tsv")
+    threads: res("annotate_csq")["threads"]
+    resources:
+        mem_mb=res("annotate_csq")["mem_mb"],
+        runtime=res("annotate_csq")["runtime"],
+    conda:
+        "../../envs/bcftools.yaml"
+    message:
+        "annotate_csq: consequences for {wildcards.patient}"
+    shell:
+        "bcftools csq -l -s - -f {input.ref:q} -g {input.gff3:q} -Ob -o {output:q} {input.vcf:q} 2> {log:q}"
+
+
+rule annotate_table:
+    input:
+        vcf=out("results/{patient}/annotate/{patient}.csq.bcf"),
+        ref=REF_FASTA,
+        gff3=config["reference"]["gff3"],
+        panel=PANEL_BED,
+    output:
+        out("results/{patient}/annotate/{patient}.variants.tsv"),
+    params:
+        contigs=config["reference"].get("contigs"),
+        mane=config["reference"].get("mane"),
+    log:
+        out("logs/{patient}/annotate_table/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/annotate_table/{patient}.tsv")
+    threads: res("annotate_table")["threads"]
+    resources:
+        mem_mb=res("annotate_table")["mem_mb"],
+        runtime=res("annotate_table")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "annotate_table: HGVS and evidence table for {wildcards.patient}"
+    script:
+        "../scripts/annotate_table.py"

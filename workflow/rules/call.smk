@@ -1,0 +1,84 @@
+# Somatic calling: pileup candidates per panel shard (both cores busy), gathered in
+# reference order, then classified by presis' somatic model (tumour vs normal evidence,
+# or tumour-only without a normal). Every candidate stays in the VCF; FILTER says why.
+
+
+rule call_mpileup:
+    input:
+        bams=patient_bams,
+        ref=REF_FASTA,
+        shard=out("results/reference/shards/shard{shard}.bed"),
+    output:
+        temp(out("results/{patient}/calls/shards/{patient}.{shard}.candidates.bcf")),
+    params:
+        mapq=config["calling"]["min_mapq"],
+        baseq=config["calling"]["min_baseq"],
+        min_alt=config["calling"]["candidate_min_alt_reads"],
+    log:
+        out("logs/{patient}/call_mpileup/{patient}.{shard}.log"),
+    benchmark:
+        out("benchmarks/{patient}/call_mpileup/{patient}.{shard}.tsv")
+    threads: res("call_mpileup")["threads"]
+    resources:
+        mem_mb=res("call_mpileup")["mem_mb"],
+        runtime=res("call_mpileup")["runtime"],
+    conda:
+        "../../envs/bcftools.yaml"
+    message:
+        "call_mpileup: candidates of {wildcards.patient} in shard {wildcards.shard}"
+    shell:
+        # -d/-L: no depth cap (panels are deep); -m/-F: indel candidates from 2 reads / 1 %
+        # of reads, low enough for somatic indels; the tumour is the first sample.
+        """
+        bcftools mpileup -f {input.ref:q} -R {input.shard:q} -a FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP \
+            -d 100000 -L 100000 -m 2 -F 0.01 -q {params.mapq} -Q {params.baseq} -Ou {input.bams:q} 2> {log:q} \
+          | bcftools norm -m-any -f {input.ref:q} -Ou 2>> {log:q} \
+          | bcftools view -i 'ALT!="<*>" && FMT/AD[0:1]>={params.min_alt}' -Ob -o {output:q} 2>> {log:q}
+        """
+
+
+rule call_gather:
+    input:
+        expand(out("results/{{patient}}/calls/shards/{{patient}}.{shard}.candidates.bcf"), shard=SHARDS),
+    output:
+        out("results/{patient}/calls/{patient}.candidates.bcf"),
+    log:
+        out("logs/{patient}/call_gather/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/call_gather/{patient}.tsv")
+    threads: res("call_gather")["threads"]
+    resources:
+        mem_mb=res("call_gather")["mem_mb"],
+        runtime=res("call_gather")["runtime"],
+    conda:
+        "../../envs/bcftools.yaml"
+    message:
+        "call_gather: concatenate the shards of {wildcards.patient}"
+    shell:
+        "bcftools concat -Ob -o {output:q} {input:q} 2> {log:q}"
+
+
+rule call_classify:
+    input:
+        out("results/{patient}/calls/{patient}.candidates.bcf"),
+    output:
+        vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
+        tbi=out("results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"),
+    params:
+        tumour=lambda wildcards: samplesheet.tumour_sample(SHEET, wildcards.patient),
+        normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
+        somatic=config["somatic"],
+    log:
+        out("logs/{patient}/call_classify/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/call_classify/{patient}.tsv")
+    threads: res("call_classify")["threads"]
+    resources:
+        mem_mb=res("call_classify")["mem_mb"],
+        runtime=res("call_classify")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "call_classify: somatic model over the candidates of {wildcards.patient}"
+    script:
+        "../scripts/call_classify.py"

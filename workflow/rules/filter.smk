@@ -1,0 +1,25 @@
+# Panel and reporting filters: each adds a named reason to the table; none drops a row.
+
+
+rule filter_panel:
+    input:
+        table=out("results/{patient}/annotate/{patient}.variants.tsv"),
+        panel=PANEL_BED,
+    output:
+        out("results/{patient}/filter/{patient}.variants.tsv"),
+    params:
+        report=config["report"],
+    log:
+        out("logs/{patient}/filter_panel/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/filter_panel/{patient}.tsv")
+    threads: res("filter_panel")["threads"]
+    resources:
+        mem_mb=res("filter_panel")["mem_mb"],
+        runtime=res("filter_panel")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "filter_panel: panel and reporting filters for {wildcards.patient}"
+    script:
+        "../scripts/filter_panel.py"

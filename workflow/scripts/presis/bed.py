@@ -1,0 +1,85 @@
+"""Panel BEDs: read (gene in column 4), look up, and split into calling shards."""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+import pandas as pd
+
+from presis.errors import InputError
+
+
+def read_panel(path: str | Path, contigs: list[str] | None = None) -> pd.DataFrame:
+    """chrom, start (0-based), end, gene; sorted in reference order when ``contigs`` is given."""
+    try:
+        bed = pd.read_csv(path, sep="\t", header=None, comment="#", dtype={0: str, 3: str})
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(f"cannot read the panel BED: {error}", str(path)) from error
+    if bed.shape[1] < 4:
+        raise InputError("a panel BED needs 4 columns: chrom, start, end, gene name", str(path))
+    bed = bed.iloc[:, :4]
+    bed.columns = ["chrom", "start", "end", "gene"]
+    problems = []
+    if contigs is not None:
+        unknown = sorted(set(bed["chrom"]) - set(contigs))
+        if unknown:
+            problems.append(
+                f"contigs {', '.join(unknown)} are not in the reference FASTA — is this panel for another reference build?"
+            )
+        order = {name: i for i, name in enumerate(contigs)}
+        bed = bed.assign(_order=bed["chrom"].map(order)).sort_values(["_order", "start", "end"]).drop(columns="_order")
+    if (bed["end"] <= bed["start"]).any():
+        rows = ", ".join(str(i + 1) for i in bed.index[bed["end"] <= bed["start"]][:5])
+        problems.append(f"intervals with end <= start on lines {rows}")
+    if problems:
+        raise InputError(problems, str(path))
+    return bed.reset_index(drop=True)
+
+
+def merge_intervals(bed: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """Overlapping or touching intervals merged, in the BED's order (sorted by read_panel)."""
+    merged: list[list] = []
+    for chrom, start, end in bed[["chrom", "start", "end"]].itertuples(index=False):
+        if merged and merged[-1][0] == chrom and start <= merged[-1][2]:
+            merged[-1][2] = max(merged[-1][2], end)
+        else:
+            merged.append([chrom, start, end])
+    return [tuple(m) for m in merged]
+
+
+def split_shards(intervals: list[tuple[str, int, int]], n: int) -> list[list[tuple[str, int, int]]]:
+    """n contiguous runs of intervals with about equal bases each (reference order kept,
+    so the shards' calls concatenate into a sorted VCF)."""
+    n = max(1, min(n, len(intervals)))
+    total = sum(end - start for _, start, end in intervals)
+    shards: list[list] = [[] for _ in range(n)]
+    done = 0
+    for interval in intervals:
+        index = min(n - 1, int(done * n / total)) if total else 0
+        shards[index].append(interval)
+        done += interval[2] - interval[1]
+    return [s for s in shards if s]
+
+
+class PanelIndex:
+    """Which panel genes an interval overlaps; built once per table."""
+
+    def __init__(self, bed: pd.DataFrame):
+        self._by_chrom: dict[str, list[tuple[int, int, str]]] = {}
+        for chrom, start, end, gene in bed[["chrom", "start", "end", "gene"]].itertuples(index=False):
+            self._by_chrom.setdefault(chrom, []).append((start, end, gene))
+        for items in self._by_chrom.values():
+            items.sort()
+        self._starts = {c: [s for s, _, _ in items] for c, items in self._by_chrom.items()}
+        self._longest = {c: max(e - s for s, e, _ in items) for c, items in self._by_chrom.items()}
+
+    def genes_at(self, chrom: str, pos: int, end: int | None = None) -> list[str]:
+        """Genes of intervals overlapping 1-based [pos, end]."""
+        end = pos if end is None else end
+        items = self._by_chrom.get(chrom, [])
+        if not items:
+            return []
+        lo = bisect.bisect_left(self._starts[chrom], pos - 1 - self._longest[chrom])
+        hi = bisect.bisect_right(self._starts[chrom], end)
+        return sorted({gene for start, stop, gene in items[lo:hi] if start < end and stop >= pos})

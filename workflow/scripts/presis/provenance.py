@@ -1,0 +1,56 @@
+"""Which presis, which tools, which libraries: recorded in every report."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from importlib import metadata
+
+import presis
+
+# tool -> (command, regex over its combined output that captures the version)
+TOOLS = {
+    "bwa": (["bwa"], r"Version:\s*(\S+)"),
+    "samtools": (["samtools", "--version"], r"samtools\s+(\S+)"),
+    "bcftools": (["bcftools", "--version"], r"bcftools\s+(\S+)"),
+    "htslib": (["bcftools", "--version"], r"htslib\s+(\S+)"),
+    "fastp": (["fastp", "--version"], r"fastp\s+(\S+)"),
+    "mosdepth": (["mosdepth", "--version"], r"mosdepth\s+(\S+)"),
+}
+PYTHON_PACKAGES = ("snakemake", "pysam", "cyvcf2", "pandas", "pyyaml", "jsonschema", "jinja2")
+
+
+def run_quietly(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"unavailable ({error})"
+    return result.stdout + result.stderr
+
+
+def tool_versions() -> dict[str, str]:
+    versions = {}
+    for tool, (command, pattern) in TOOLS.items():
+        match = re.search(pattern, run_quietly(command))
+        versions[tool] = match.group(1) if match else "unknown"
+    return versions
+
+
+def python_versions() -> dict[str, str]:
+    versions = {}
+    for package in PYTHON_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def presis_commit(repo: str) -> dict[str, str]:
+    """Version, commit and whether the working tree had uncommitted changes."""
+    commit = run_quietly(["git", "-C", repo, "rev-parse", "HEAD"]).strip()
+    if not re.fullmatch(r"[0-9a-f]{40}", commit):
+        commit = "unknown (not a git checkout)"
+    status = run_quietly(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no"])
+    dirty = bool(status.strip()) and not commit.startswith("unknown")
+    return {"version": presis.__version__, "commit": commit, "uncommitted_changes": dirty}

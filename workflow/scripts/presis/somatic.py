@@ -1,0 +1,178 @@
+"""The somatic classifier: tumour vs normal allele evidence over the candidates.
+
+Each candidate allele gets a class (somatic, germline, artefact, weak) and the list
+of filters it failed; nothing is dropped. The model (README, "Somatic model"):
+
+* tumour LOD = log10 [ Bin(a_t; d_t, f) / Bin(a_t; d_t, e) ] with f = a_t / d_t:
+  the allele is really present in the tumour rather than sequencing error e.
+* normal LOD = log10 [ Bin(a_n; d_n, e + c*f) / Bin(a_n; d_n, 0.5) ]: the normal
+  is reference, allowing a fraction c of tumour DNA in it (contamination) and a
+  stray error read, rather than heterozygous.
+* without a normal, a VAF consistent with a heterozygous (0.5) or homozygous
+  germline genotype marks the allele as likely germline.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+# Filter names and the sentence the VCF header and the report show for each.
+FILTERS = {
+    "low_depth": "Tumour depth below somatic.min_depth",
+    "low_alt_reads": "Fewer tumour alt reads than somatic.min_alt_reads",
+    "low_vaf": "Tumour VAF below somatic.min_vaf",
+    "weak_evidence": "Tumour LOD below somatic.min_tumour_lod (could be sequencing error)",
+    "strand_bias": "Alt reads almost all on one strand while reference reads are on both",
+    "germline": "The normal carries the allele (VAF above somatic.max_normal_vaf or normal LOD below somatic.min_normal_lod)",
+    "normal_low_depth": "The normal is too shallow here to rule out a germline variant",
+    "likely_germline": "Tumour-only: VAF consistent with a heterozygous or homozygous germline genotype",
+}
+
+
+@dataclass(frozen=True)
+class AlleleCounts:
+    """Reads supporting ref/alt in one sample, split by strand (forward, reverse)."""
+
+    ref_fwd: int
+    ref_rev: int
+    alt_fwd: int
+    alt_rev: int
+
+    @property
+    def alt(self) -> int:
+        return self.alt_fwd + self.alt_rev
+
+    @property
+    def depth(self) -> int:
+        return self.ref_fwd + self.ref_rev + self.alt
+
+    @property
+    def vaf(self) -> float:
+        return self.alt / self.depth if self.depth else 0.0
+
+
+@dataclass(frozen=True)
+class SomaticParams:
+    min_depth: int
+    min_alt_reads: int
+    min_vaf: float
+    error_rate: float
+    min_tumour_lod: float
+    min_normal_lod: float
+    normal_contamination: float
+    max_normal_vaf: float
+    strand_bias_min_alt: int
+    strand_bias_max_fraction: float
+    germline_het_tolerance: float
+    germline_z: float
+    germline_hom_vaf: float
+    min_normal_depth: int
+
+    @classmethod
+    def from_config(cls, somatic: dict) -> "SomaticParams":
+        tumour_only = somatic["tumour_only"]
+        return cls(
+            min_depth=somatic["min_depth"],
+            min_alt_reads=somatic["min_alt_reads"],
+            min_vaf=somatic["min_vaf"],
+            error_rate=somatic["error_rate"],
+            min_tumour_lod=somatic["min_tumour_lod"],
+            min_normal_lod=somatic["min_normal_lod"],
+            normal_contamination=somatic["normal_contamination"],
+            max_normal_vaf=somatic["max_normal_vaf"],
+            strand_bias_min_alt=somatic["strand_bias_min_alt"],
+            strand_bias_max_fraction=somatic["strand_bias_max_fraction"],
+            germline_het_tolerance=tumour_only["germline_het_tolerance"],
+            germline_z=tumour_only["germline_z"],
+            germline_hom_vaf=tumour_only["germline_hom_vaf"],
+            min_normal_depth=somatic["min_normal_depth"],
+        )
+
+
+@dataclass
+class Classification:
+    status: str  # somatic | germline | artefact | weak
+    filters: list[str] = field(default_factory=list)
+    tumour_lod: float = 0.0
+    normal_lod: float | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.filters
+
+
+def log10_binom(k: int, n: int, p: float) -> float:
+    """log10 of the binomial likelihood of k successes in n trials (constant term dropped)."""
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return (k * math.log(p) + (n - k) * math.log(1 - p)) / math.log(10)
+
+
+def tumour_lod(counts: AlleleCounts, error_rate: float) -> float:
+    if counts.depth == 0 or counts.alt == 0:
+        return 0.0
+    f = max(counts.vaf, error_rate)
+    return log10_binom(counts.alt, counts.depth, f) - log10_binom(counts.alt, counts.depth, error_rate)
+
+
+def normal_lod(normal: AlleleCounts, tumour_vaf: float, params: SomaticParams) -> float:
+    expected_if_somatic = params.error_rate + params.normal_contamination * tumour_vaf
+    return log10_binom(normal.alt, normal.depth, expected_if_somatic) - log10_binom(normal.alt, normal.depth, 0.5)
+
+
+def has_strand_bias(counts: AlleleCounts, params: SomaticParams) -> bool:
+    if counts.alt < params.strand_bias_min_alt:
+        return False
+    alt_major = max(counts.alt_fwd, counts.alt_rev) / counts.alt
+    ref_total = counts.ref_fwd + counts.ref_rev
+    # Only an artefact if the reference reads at the site are not equally one-sided
+    # (at a target edge every read may come from one strand).
+    ref_one_sided = ref_total > 0 and min(counts.ref_fwd, counts.ref_rev) / ref_total < 0.1
+    return alt_major > params.strand_bias_max_fraction and not ref_one_sided
+
+
+def germline_like_vaf(vaf: float, depth: int, params: SomaticParams) -> bool:
+    """Tumour-only: could this VAF come from a germline genotype (het 0.5 or hom)?"""
+    if vaf >= params.germline_hom_vaf:
+        return True
+    standard_error = math.sqrt(0.25 / depth) if depth else 1.0
+    return abs(vaf - 0.5) <= max(params.germline_het_tolerance, params.germline_z * standard_error)
+
+
+def classify(tumour: AlleleCounts, normal: AlleleCounts | None, params: SomaticParams) -> Classification:
+    """Every filter the allele fails, and the class they add up to."""
+    filters = []
+    if tumour.depth < params.min_depth:
+        filters.append("low_depth")
+    if tumour.alt < params.min_alt_reads:
+        filters.append("low_alt_reads")
+    if tumour.vaf < params.min_vaf:
+        filters.append("low_vaf")
+    t_lod = tumour_lod(tumour, params.error_rate)
+    if t_lod < params.min_tumour_lod:
+        filters.append("weak_evidence")
+    if has_strand_bias(tumour, params):
+        filters.append("strand_bias")
+
+    n_lod = None
+    germline = False
+    if normal is not None:
+        n_lod = normal_lod(normal, tumour.vaf, params)
+        if normal.depth < params.min_normal_depth:
+            filters.append("normal_low_depth")
+        elif normal.vaf > params.max_normal_vaf or n_lod < params.min_normal_lod:
+            filters.append("germline")
+            germline = True
+    elif germline_like_vaf(tumour.vaf, tumour.depth, params):
+        filters.append("likely_germline")
+        germline = True
+
+    if germline:
+        status = "germline"
+    elif "strand_bias" in filters:
+        status = "artefact"
+    elif filters:
+        status = "weak"
+    else:
+        status = "somatic"
+    return Classification(status, filters, round(t_lod, 3), None if n_lod is None else round(n_lod, 3))

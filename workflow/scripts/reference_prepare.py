@@ -1,0 +1,16 @@
+"""Snakemake script: plain indexed FASTA copy, reference checks, sha256 of the inputs."""
+
+import json
+import logging
+
+from presis.reference import check_reference, prepare_fasta, sha256
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+prepare_fasta(snakemake.input.fasta, snakemake.output.fasta)
+check_reference(snakemake.output.fasta, snakemake.input.gff3, snakemake.input.panel)
+files = {"fasta": snakemake.input.fasta, "gff3": snakemake.input.gff3, "panel": snakemake.input.panel}
+files.update({k: v for k, v in snakemake.params.optional.items() if v})
+checksums = {name: {"file": str(path).rsplit("/", 1)[-1], "sha256": sha256(path)} for name, path in sorted(files.items())}
+with open(snakemake.output.checksums, "w") as fh:
+    json.dump(checksums, fh, indent=2, sort_keys=True)
+logging.info("reference checksums: %s", checksums)
