@@ -16,7 +16,8 @@ table = pd.read_csv(inputs.table, sep="\t", keep_default_na=False, na_values=[""
 qc_by_sample, coverage = {}, {}
 for i, sample in enumerate(params.samples):
     qc_by_sample[sample], coverage[sample] = sample_qc(
-        sample, params.fastp[sample], inputs.stats[i], inputs.regions[i], inputs.thresholds[i], config["qc"]
+        sample, params.fastp[sample], inputs.stats[i], inputs.regions[i], inputs.thresholds[i],
+        config["qc"]["tumour" if sample == params.tumour else "normal"],
     )
 
 versions = json.load(open(inputs.versions))

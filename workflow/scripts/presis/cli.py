@@ -19,7 +19,7 @@ Handler = Callable[[argparse.Namespace], int]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="presis", description="presis: precision diagnostics from FASTQ to tumour report")
     parser.add_argument("--version", action="version", version=f"presis {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", title="commands", required=True)
     add_validate(commands)
     return parser
 

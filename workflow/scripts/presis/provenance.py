@@ -22,7 +22,7 @@ PYTHON_PACKAGES = ("snakemake", "pysam", "cyvcf2", "pandas", "pyyaml", "jsonsche
 
 def run_quietly(command: list[str]) -> str:
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        result = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"unavailable ({error})"
     return result.stdout + result.stderr

@@ -72,19 +72,35 @@ def coverage_per_gene(targets: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def judge(sample_qc: dict, thresholds: dict) -> list[dict]:
-    """Each QC metric with its threshold and pass/fail, in a fixed order."""
-    checks = [
-        ("mapped_fraction", ">=", thresholds["min_mapped_fraction"], "Few reads map: wrong reference, contamination or failed library"),
-        ("duplicate_fraction", "<=", thresholds["max_duplicate_fraction"], "Low library complexity: effective depth is lower than it looks"),
-        ("mean_target_depth", ">=", thresholds["min_mean_target_depth"], "Low depth: low-VAF variants may be missed"),
-        ("fraction_100x", ">=", thresholds["min_fraction_100x"], "Parts of the panel are below 100x: see the not-evaluable regions"),
-    ]
+MEANINGS = {
+    "mapped_fraction": "Few reads map: wrong reference, contamination or failed library",
+    "duplicate_fraction": "Low library complexity: the effective depth is lower than it looks",
+    "mean_target_depth": "Low depth: low-VAF variants may be missed",
+}
+
+
+def judge(sample_qc: dict, limits: dict) -> list[dict]:
+    """Each limit of the level's QC section with the sample's value and pass/fail.
+
+    ``limits`` keys are min_<metric> or max_<metric>; min_fraction_100x judges fraction_100x.
+    """
     results = []
-    for metric, op, limit, meaning in checks:
+    for key, limit in limits.items():
+        kind, metric = key.split("_", 1)
         value = sample_qc.get(metric)
         if value is None:
             continue
-        ok = value >= limit if op == ">=" else value <= limit
-        results.append({"metric": metric, "value": value, "threshold": f"{op} {limit}", "pass": bool(ok), "if_failed": meaning})
+        ok = value >= limit if kind == "min" else value <= limit
+        if metric.startswith("fraction_"):
+            depth = metric.removeprefix("fraction_")
+            meaning = f"Parts of the panel are below {depth}: variants there may be missed"
+        else:
+            meaning = MEANINGS[metric]
+        results.append({
+            "metric": metric,
+            "value": value,
+            "threshold": f"{'>=' if kind == 'min' else '<='} {limit}",
+            "pass": bool(ok),
+            "if_failed": meaning,
+        })
     return results

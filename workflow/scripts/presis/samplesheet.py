@@ -71,7 +71,7 @@ class Row:
 
 # Row number -> columns whose value failed a check: later checks leave those cells
 # alone, so one mistake gives one message rather than a cascade.
-Invalid = dict[int, set[str]]
+Invalid = defaultdict[int, set[str]]
 
 
 # --------------------------------------------------------------------------- loading

@@ -88,8 +88,9 @@ def reporting_gene(bcsq: dict, transcripts: TranscriptIndex, panel_genes: list[s
 
 
 def info(record, key):
+    """An INFO value; floats rounded, as VCF floats come back as float32 noise (0.30930000543)."""
     value = record.INFO.get(key)
-    return None if value is None else value
+    return round(value, 4) if isinstance(value, float) else value
 
 
 def annotate_record(record, transcripts, fasta, contigs, mane, panel_genes) -> dict:

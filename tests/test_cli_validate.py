@@ -1,0 +1,83 @@
+"""`presis validate SHEET`: OK line and exit 0, or every problem on stderr and exit 1."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from presis import cli
+
+from conftest import REPO
+
+CONSOLE_SCRIPT = Path(sys.executable).with_name("presis")
+
+
+def presis(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """Run the command as a user would: the console script if installed, else the module."""
+    command = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m", "presis.cli"]
+    return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def bad_sheet(folder: Path) -> Path:
+    """Three mistakes: an unknown type, a name with a space, a missing FASTQ."""
+    (folder / "T_R2.fastq.gz").write_bytes(gzip.compress(b"@r/2\nACGT\n+\nIIII\n"))
+    sheet = folder / "bad.tsv"
+    sheet.write_text(
+        "patient\tsample\ttype\tfastq_1\tfastq_2\ttumour_type\n"
+        "P1\tP1 T\ttumor\tT_R1.fastq.gz\tT_R2.fastq.gz\tLUAD\n"
+    )
+    return sheet
+
+
+def test_demo_sheet_is_ok():
+    result = presis("validate", "config/samples.tsv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "config/samples.tsv: OK — 1 patient, 2 samples, 2 FASTQ pairs"
+    assert result.stderr == ""
+
+
+def test_module_entry_point_runs_too():
+    result = subprocess.run(
+        [sys.executable, "-m", "presis.cli", "validate", "config/samples.tumour-only.tsv"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "OK — 1 patient, 1 sample, 1 FASTQ pair" in result.stdout
+
+
+def test_bad_sheet_lists_every_problem_without_traceback(tmp_path):
+    sheet = bad_sheet(tmp_path)
+    result = presis("validate", str(sheet))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert f"{sheet}: 3 problems found:" in result.stderr
+    assert "row 1 (line 2), column sample: 'P1 T' contains a space" in result.stderr
+    assert "row 1 (line 2), column type: 'tumor' is not one of tumour, normal (did you mean 'tumour'?)" in result.stderr
+    assert "row 1 (line 2), column fastq_1: file not found:" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["missing.tsv", "."])
+def test_unreadable_sheet_is_a_message_not_a_traceback(tmp_path, name, capsys):
+    assert cli.main(["validate", str(tmp_path / name)]) == 1
+    error = capsys.readouterr().err
+    assert "1 problem found" in error and "Traceback" not in error
+
+
+def test_main_returns_the_exit_status(capsys):
+    assert cli.main(["validate", str(REPO / "config" / "samples.tsv")]) == 0
+    assert "OK — 1 patient" in capsys.readouterr().out
+
+
+def test_a_subcommand_is_required(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([])
+    assert exit_.value.code == 2
+    assert "validate" in capsys.readouterr().err
