@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -11,16 +12,29 @@ REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
 from presis.config import effective_config, rule_resources  # noqa: E402
+from presis.errors import InputError  # noqa: E402
 from presis import samplesheet  # noqa: E402
 
-
-_effective = effective_config(dict(config), REPO)
-config.clear()
-config.update(_effective)
-SHEET = samplesheet.load_sheet(config["samples"])
+# Configuration and sample sheet are checked before any job starts; every problem is listed.
+try:
+    _effective = effective_config(dict(config), REPO)
+    config.clear()
+    config.update(_effective)
+    SHEET = samplesheet.load_sheet(config["samples"])
+except InputError as error:
+    raise WorkflowError(f"presis cannot start — fix the input and run again.\n{error}") from None
 
 
 include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    patient=names_regex(SHEET["patient"]),
+    sample=names_regex(SHEET["sample"]),
+    lane=names_regex(SHEET["lane"]),
+    shard=r"\d{3}",
+
+
 include: "workflow/rules/reference.smk"
 include: "workflow/rules/qc.smk"
 include: "workflow/rules/align.smk"

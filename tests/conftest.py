@@ -1,6 +1,84 @@
-"""Shared paths and the session-wide workflow runs (one per scenario)."""
+"""Shared paths and the session-wide workflow runs: each scenario runs once per session."""
 
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
+DEMO_READS = DATA / "reads" / "demo"
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+
+
+@dataclass
+class Run:
+    outdir: Path
+    returncode: int
+    output: str  # stdout + stderr of snakemake
+
+    def report(self, patient: str = "DEMO") -> dict:
+        return json.loads((self.outdir / "results" / patient / "report" / f"{patient}.report.json").read_text())
+
+    def result(self, relative: str) -> Path:
+        return self.outdir / "results" / relative
+
+
+def run_workflow(outdir: Path, *config: str, extra: tuple[str, ...] = ()) -> Run:
+    """The real workflow on the bundled data, results below ``outdir``."""
+    command = [
+        str(SNAKEMAKE), "--configfile", "config/config.yaml", "--cores", "2",
+        "--config", f"outdir={outdir}", *config, *extra,
+    ]  # fmt: skip
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    return Run(outdir, proc.returncode, proc.stdout + proc.stderr)
+
+
+def write_sheet(path: Path, rows: list[dict]) -> Path:
+    columns = ["patient", "sample", "type", "tumour_type", "lane", "fastq_1", "fastq_2"]
+    lines = ["\t".join(columns)] + ["\t".join(str(row.get(c, "")) for c in columns) for row in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def demo_row(sample: str = "DEMO-T", kind: str = "tumour", patient: str = "DEMO", **changes) -> dict:
+    reads = "DEMO-T" if kind == "tumour" else "DEMO-N"
+    row = {
+        "patient": patient, "sample": sample, "type": kind, "tumour_type": "LUAD", "lane": "L001",
+        "fastq_1": DEMO_READS / f"{reads}_R1.fastq.gz", "fastq_2": DEMO_READS / f"{reads}_R2.fastq.gz",
+    }  # fmt: skip
+    row.update(changes)
+    return row
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> Run:
+    """The demo as shipped: tumour/normal, level 2."""
+    run = run_workflow(tmp_path_factory.mktemp("demo"))
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def tumour_only_run(tmp_path_factory) -> Run:
+    run = run_workflow(tmp_path_factory.mktemp("tumour_only"), f"samples={REPO / 'config' / 'samples.tumour-only.tsv'}")
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def truncated_fastq_run(tmp_path_factory) -> tuple[Run, Path]:
+    """Tumour-only run whose tumour R1 was cut short in transit."""
+    folder = tmp_path_factory.mktemp("truncated")
+    damaged = folder / "DEMO-T_R1.fastq.gz"
+    data = (DEMO_READS / "DEMO-T_R1.fastq.gz").read_bytes()
+    damaged.write_bytes(data[: len(data) // 3])
+    sheet = write_sheet(folder / "samples.tsv", [demo_row(fastq_1=damaged)])
+    return run_workflow(folder / "out", f"samples={sheet}"), damaged

@@ -12,7 +12,7 @@ def out(path):
 
 
 def res(rule_name):
-    """threads / mem_mb / runtime of a rule from config (resources: default + per rule)."""
+    """threads, mem_mb and runtime from the config (the default entry, overridden per rule name)."""
     return rule_resources(config, rule_name)
 
 
@@ -24,14 +24,8 @@ PATIENTS = samplesheet.patients(SHEET)
 SHARDS = [f"{i:03d}" for i in range(config["calling"]["shards"])]
 PANEL_BED = resolve_path(config["panel"]["bed"], REPO)
 REF_FASTA = out("results/reference/genome.fa")
+REF_FAI = out("results/reference/genome.fa.fai")
 BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")
-
-
-wildcard_constraints:
-    patient=names_regex(SHEET["patient"]),
-    sample=names_regex(SHEET["sample"]),
-    lane=names_regex(SHEET["lane"]),
-    shard=r"\d{3}",
 
 
 def fastq_pair(wildcards):
@@ -73,3 +67,26 @@ def final_outputs():
         )
         targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
     return targets
+
+
+def fastp_jsons(patient):
+    """sample -> the fastp reports of its lanes."""
+    return {
+        s: expand(out("results/{p}/qc/{s}.{lane}.fastp.json"), p=patient, s=s, lane=samplesheet.lanes(SHEET, s))
+        for s in patient_samples(patient)
+    }
+
+
+def report_inputs(wildcards):
+    patient = wildcards.patient
+    samples = patient_samples(patient)
+    return {
+        "table": out(f"results/{patient}/filter/{patient}.variants.tsv"),
+        "fastp": [f for files in fastp_jsons(patient).values() for f in files],
+        "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
+        "regions": [out(f"results/{patient}/coverage/{s}.regions.bed.gz") for s in samples],
+        "thresholds": [out(f"results/{patient}/coverage/{s}.thresholds.bed.gz") for s in samples],
+        "checksums": out("results/provenance/reference_checksums.json"),
+        "versions": out("results/provenance/tool_versions.json"),
+        "config": out("results/provenance/effective_config.yaml"),
+    }

@@ -9,7 +9,7 @@ rule reference_prepare:
         panel=PANEL_BED,
     output:
         fasta=REF_FASTA,
-        fai=REF_FASTA + ".fai",
+        fai=REF_FAI,
         checksums=out("results/provenance/reference_checksums.json"),
     params:
         optional={k: config["reference"].get(k) for k in ("contigs", "mane")},
@@ -53,7 +53,7 @@ rule reference_bwa_index:
 rule reference_shards:
     input:
         panel=PANEL_BED,
-        fai=REF_FASTA + ".fai",
+        fai=REF_FAI,
     output:
         expand(out("results/reference/shards/shard{shard}.bed"), shard=SHARDS),
     log:

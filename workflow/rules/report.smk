@@ -43,29 +43,6 @@ rule provenance_config:
         "../scripts/provenance_config.py"
 
 
-def fastp_jsons(patient):
-    """sample -> the fastp reports of its lanes."""
-    return {
-        s: expand(out("results/{p}/qc/{s}.{lane}.fastp.json"), p=patient, s=s, lane=samplesheet.lanes(SHEET, s))
-        for s in patient_samples(patient)
-    }
-
-
-def report_inputs(wildcards):
-    patient = wildcards.patient
-    samples = patient_samples(patient)
-    return {
-        "table": out(f"results/{patient}/filter/{patient}.variants.tsv"),
-        "fastp": [f for files in fastp_jsons(patient).values() for f in files],
-        "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
-        "regions": [out(f"results/{patient}/coverage/{s}.regions.bed.gz") for s in samples],
-        "thresholds": [out(f"results/{patient}/coverage/{s}.thresholds.bed.gz") for s in samples],
-        "checksums": out("results/provenance/reference_checksums.json"),
-        "versions": out("results/provenance/tool_versions.json"),
-        "config": out("results/provenance/effective_config.yaml"),
-    }
-
-
 rule report_build:
     input:
         unpack(report_inputs),
