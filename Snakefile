@@ -39,9 +39,11 @@ include: "workflow/rules/reference.smk"
 include: "workflow/rules/qc.smk"
 include: "workflow/rules/align.smk"
 include: "workflow/rules/coverage.smk"
+include: "workflow/rules/pon.smk"
 include: "workflow/rules/call.smk"
 include: "workflow/rules/annotate.smk"
 include: "workflow/rules/filter.smk"
+include: "workflow/rules/interpret.smk"
 include: "workflow/rules/report.smk"
 
 

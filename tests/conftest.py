@@ -82,3 +82,17 @@ def truncated_fastq_run(tmp_path_factory) -> tuple[Run, Path]:
     damaged.write_bytes(data[: len(data) // 3])
     sheet = write_sheet(folder / "samples.tsv", [demo_row(fastq_1=damaged)])
     return run_workflow(folder / "out", f"samples={sheet}"), damaged
+
+
+@pytest.fixture(scope="session")
+def tumour_only_pon_run(tmp_path_factory, demo_run) -> Run:
+    """Tumour-only with a panel of normals built from the demo normal's BAM (one normal suffices)."""
+    normal_bam = demo_run.result("DEMO/align/DEMO-N.bam")
+    run = run_workflow(
+        tmp_path_factory.mktemp("tumour_only_pon"),
+        f"samples={REPO / 'config' / 'samples.tumour-only.tsv'}",
+        f"pon={{bams: [{normal_bam}]}}",
+        "somatic={pon_min_normals: 1}",
+    )
+    assert run.returncode == 0, run.output[-5000:]
+    return run

@@ -53,3 +53,14 @@ def test_rule_resources_fall_back_to_default():
     config = {"resources": {"default": {"threads": 1, "mem_mb": 1000, "runtime": 30}, "x": {"threads": 2}}}
     assert rule_resources(config, "x") == {"threads": 2, "mem_mb": 1000, "runtime": 30}
     assert rule_resources(config, "y")["threads"] == 1
+
+
+def test_nested_command_line_values_get_their_schema_type():
+    # what `--config somatic='{min_vaf: 0.05, min_alt_reads: 4}'` hands over
+    merged = effective_config({**SITE, "somatic": {"min_vaf": "0.05", "min_alt_reads": "4"}}, REPO)
+    assert merged["somatic"]["min_vaf"] == 0.05 and merged["somatic"]["min_alt_reads"] == 4
+
+
+def test_text_that_is_not_a_number_stays_an_error():
+    with pytest.raises(InputError, match="somatic.min_vaf"):
+        effective_config({**SITE, "somatic": {"min_vaf": "five percent"}}, REPO)

@@ -39,3 +39,30 @@ def test_tp53_p72r_is_kept_with_its_reason(tumour_only_run):
 def test_report_says_what_tumour_only_cannot_tell(tumour_only_run):
     limitations = " ".join(tumour_only_run.report()["limitations"])
     assert "Tumour-only" in limitations and "identity is not verified" in limitations
+
+
+TP53_D208Y = ("chr17", 7674909, "C", "A")  # homozygous germline in the demo, at a TP53 hotspot residue
+
+
+def test_germline_hotspot_is_referred_not_dropped(tumour_only_run):
+    referred = {key(v): v for v in tumour_only_run.report()["possible_germline"]}
+    assert TP53_D208Y in referred
+    assert referred[TP53_D208Y]["germline_referral"].startswith("possible germline — refer for germline testing")
+    assert TP53_P72R not in referred  # a polymorphism: neither truncating nor a hotspot
+    html = tumour_only_run.result("DEMO/report/DEMO.report.html").read_text()
+    assert "refer for germline testing" in html and "p.(Asp208Tyr)" in html
+
+
+def test_every_reportable_variant_says_why(tumour_only_run):
+    for variant in tumour_only_run.report()["variants"]:
+        assert variant["reason"].startswith("somatic: tumour ") and "tumour-only" in variant["reason"]
+
+
+def test_panel_of_normals_marks_what_the_normals_carry(tumour_only_pon_run):
+    assert tumour_only_pon_run.result("pon/pon.vcf.gz").exists()
+    calls = vcf_keys(tumour_only_pon_run.result("DEMO/calls/DEMO.somatic.vcf.gz"))
+    germline = vcf_keys(DEMO_READS / "DEMO.germline_truth.vcf.gz")
+    in_pon = [k for k in germline if k in calls and calls[k].get("PON_NORMALS")]
+    assert len(in_pon) >= 0.9 * len(germline)
+    reported = {key(v) for v in tumour_only_pon_run.report()["variants"]}
+    assert all(dna in reported for *_, dna in HOTSPOTS)

@@ -60,7 +60,8 @@ rule call_gather:
 
 rule call_classify:
     input:
-        out("results/{patient}/calls/{patient}.candidates.bcf"),
+        unpack(classify_resources),
+        candidates=out("results/{patient}/calls/{patient}.candidates.bcf"),
     output:
         vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
         tbi=out("results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"),
@@ -68,6 +69,7 @@ rule call_classify:
         tumour=lambda wildcards: samplesheet.tumour_sample(SHEET, wildcards.patient),
         normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
         somatic=config["somatic"],
+        population_field=config["population"]["info_field"],
     log:
         out("logs/{patient}/call_classify/{patient}.log"),
     benchmark:

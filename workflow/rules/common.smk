@@ -81,7 +81,7 @@ def report_inputs(wildcards):
     patient = wildcards.patient
     samples = patient_samples(patient)
     return {
-        "table": out(f"results/{patient}/filter/{patient}.variants.tsv"),
+        "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
         "regions": [out(f"results/{patient}/coverage/{s}.regions.bed.gz") for s in samples],
@@ -90,3 +90,15 @@ def report_inputs(wildcards):
         "versions": out("results/provenance/tool_versions.json"),
         "config": out("results/provenance/effective_config.yaml"),
     }
+
+
+def pon_vcf():
+    """The panel of normals: given, built from the configured normal BAMs, or none."""
+    if config["pon"]["vcf"]:
+        return config["pon"]["vcf"]
+    return out("results/pon/pon.vcf.gz") if config["pon"]["bams"] else None
+
+
+def classify_resources(wildcards):
+    resources = {"pon": pon_vcf(), "population": config["population"]["vcf"]}
+    return {name: path for name, path in resources.items() if path}

@@ -13,7 +13,8 @@ from pathlib import Path
 import pysam
 from cyvcf2 import VCF, Writer
 
-from presis.somatic import FILTERS, AlleleCounts, SomaticParams, classify
+from presis.site_context import SiteResources
+from presis.somatic import FILTERS, AlleleCounts, SiteContext, SomaticParams, classify
 
 INFO_FIELDS = [
     ("CLASS", "1", "String", "presis class: somatic, germline, artefact or weak"),
@@ -25,6 +26,8 @@ INFO_FIELDS = [
     ("NVAF", "1", "Float", "Normal variant allele fraction"),
     ("NALT", "1", "Integer", "Normal reads supporting the allele"),
     ("NDP", "1", "Integer", "Normal reads counted at the site (ref + this allele)"),
+    ("POP_AF", "1", "Float", "Allele frequency in the configured population resource"),
+    ("PON_NORMALS", "1", "Integer", "Normals of the panel of normals carrying the allele"),
 ]
 
 
@@ -48,6 +51,7 @@ def classify_vcf(
     tumour: str,
     normal: str | None,
     params: SomaticParams,
+    resources: SiteResources | None = None,
 ) -> dict[str, int]:
     """Write ``output_vcf_gz`` (+ .tbi) and return how many alleles got each status."""
     vcf = VCF(str(candidates))
@@ -64,7 +68,8 @@ def classify_vcf(
             continue
         t = allele_counts(record, tumour_index)
         n = allele_counts(record, normal_index) if normal_index is not None else None
-        verdict = classify(t, n, params)
+        context = resources.context(record.CHROM, record.POS, record.REF, record.ALT[0]) if resources else SiteContext()
+        verdict = classify(t, n, params, context)
         record.FILTER = ";".join(verdict.filters) if verdict.filters else "PASS"
         record.INFO["CLASS"] = verdict.status
         record.INFO["TLOD"] = verdict.tumour_lod
@@ -76,6 +81,10 @@ def classify_vcf(
             record.INFO["NVAF"] = round(n.vaf, 4)
             record.INFO["NALT"] = n.alt
             record.INFO["NDP"] = n.depth
+        if context.population_af is not None:
+            record.INFO["POP_AF"] = context.population_af
+        if context.pon_normals:
+            record.INFO["PON_NORMALS"] = context.pon_normals
         writer.write_record(record)
         tally[verdict.status] = tally.get(verdict.status, 0) + 1
     writer.close()

@@ -88,9 +88,28 @@ def effective_config(site: dict, repo_dir: Path) -> dict:
     return merged
 
 
+YAML_TYPES = {"integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict, "null": type(None)}
+
+
+def coerce_scalars(config: dict, schema: dict) -> None:
+    """Snakemake passes nested --config values as text (`somatic={pon_min_normals: 1}` gives
+    '1'): where the schema wants another type and the text reads as that type in YAML, use it."""
+    for error in Draft202012Validator(schema).iter_errors(config):
+        if error.validator != "type" or not isinstance(error.instance, str) or not error.path:
+            continue
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        value = yaml.safe_load(error.instance)
+        if any(isinstance(value, YAML_TYPES[t]) and not (t == "integer" and isinstance(value, bool)) for t in wanted if t in YAML_TYPES):
+            node = config
+            for key in list(error.path)[:-1]:
+                node = node[key]
+            node[error.path[-1]] = value
+
+
 def validate_config(config: dict, schema_path: Path) -> None:
     """Raise one InputError listing every schema violation, each with its key path."""
     schema = load_yaml(schema_path)
+    coerce_scalars(config, schema)
     problems = []
     for error in sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.path)):
         where = ".".join(str(p) for p in error.path) or "(top level)"

@@ -26,7 +26,7 @@ VARIANT_FIELDS = [
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",
     "consequence", "genomic_change", "chrom", "pos", "ref", "alt", "variant_type",
     "tumour_vaf", "tumour_depth", "tumour_alt", "normal_vaf", "normal_depth", "normal_alt",
-    "tumour_lod", "normal_lod", "status", "filters",
+    "tumour_lod", "normal_lod", "population_af", "pon_normals", "status", "filters", "reason",
 ]  # fmt: skip
 
 
@@ -43,9 +43,9 @@ def clean(value):
     return value
 
 
-def variant_records(table: pd.DataFrame) -> list[dict]:
+def variant_records(table: pd.DataFrame, extra: tuple[str, ...] = ()) -> list[dict]:
     rows = table.sort_values(["gene", "chrom", "pos", "alt"], na_position="last")
-    return [{field: clean(row[field]) for field in VARIANT_FIELDS} for _, row in rows.iterrows()]
+    return [{field: clean(row[field]) for field in (*VARIANT_FIELDS, *extra)} for _, row in rows.iterrows()]
 
 
 def sample_qc(sample: str, fastp_jsons: list[str], stats: str, regions: str, thresholds: str, limits: dict) -> dict:
@@ -77,6 +77,7 @@ def build_report(
     generated_at: str | None = None,
 ) -> dict:
     reportable = table[table["reportable"]]
+    referrals = table[table["germline_referral"].notna()]
     counts = filter_counts(table)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -93,6 +94,7 @@ def build_report(
         "panel": {"name": config["panel"]["name"], "genes": sorted({c["gene"] for c in tumour_coverage})},
         "qc": [qc_by_sample[s] for s in (tumour, normal) if s],
         "variants": variant_records(reportable),
+        "possible_germline": variant_records(referrals, extra=("germline_referral",)),
         "filters": {
             "candidates": int(len(table)),
             "reportable": int(len(reportable)),
@@ -114,8 +116,10 @@ def limitations(normal: str | None) -> list[str]:
     ]
     if not normal:
         notes.append(
-            "Tumour-only analysis: germline variants are recognised from their allele fraction alone; "
-            "a somatic call could still be germline, and sample identity is not verified."
+            "Tumour-only analysis: germline variants are recognised from their allele fraction (and a "
+            "population resource or panel of normals where configured); a somatic call could still be "
+            "germline, a somatic variant near 50 % VAF may be filtered as likely germline, and sample "
+            "identity is not verified."
         )
     return notes
 
@@ -138,6 +142,6 @@ def render_html(report: dict) -> str:
 
 def write_tsv(table: pd.DataFrame, path: str | Path) -> None:
     """Every candidate with its filters; reportable ones first."""
-    columns = ["reportable", *VARIANT_FIELDS, "in_panel", "panel_gene"]
+    columns = ["reportable", *VARIANT_FIELDS, "germline_referral", "in_panel", "panel_gene"]
     ordered = table.sort_values(["reportable", "gene", "chrom", "pos"], ascending=[False, True, True, True])
     ordered[columns].to_csv(path, sep="\t", index=False)

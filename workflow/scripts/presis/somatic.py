@@ -9,7 +9,10 @@ of filters it failed; nothing is dropped. The model (README, "Somatic model"):
   is reference, allowing a fraction c of tumour DNA in it (contamination) and a
   stray error read, rather than heterozygous.
 * without a normal, a VAF consistent with a heterozygous (0.5) or homozygous
-  germline genotype marks the allele as likely germline.
+  germline genotype, or a population allele frequency above a threshold, marks the
+  allele as likely germline.
+* in either mode, an allele seen in enough normals of a panel of normals is a
+  recurrent artefact (or a germline polymorphism), not a somatic mutation.
 """
 
 from __future__ import annotations
@@ -27,7 +30,17 @@ FILTERS = {
     "germline": "The normal carries the allele (VAF above somatic.max_normal_vaf or normal LOD below somatic.min_normal_lod)",
     "normal_low_depth": "The normal is too shallow here to rule out a germline variant",
     "likely_germline": "Tumour-only: VAF consistent with a heterozygous or homozygous germline genotype",
+    "common_population_variant": "Tumour-only: allele frequency in the population resource at or above somatic.population_common_af",
+    "panel_of_normals": "Allele seen in at least somatic.pon_min_normals normals of the panel of normals",
 }
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What resources say about an allele: population frequency and panel-of-normals count."""
+
+    population_af: float | None = None
+    pon_normals: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,8 @@ class SomaticParams:
     germline_z: float
     germline_hom_vaf: float
     min_normal_depth: int
+    population_common_af: float
+    pon_min_normals: int
 
     @classmethod
     def from_config(cls, somatic: dict) -> "SomaticParams":
@@ -87,6 +102,8 @@ class SomaticParams:
             germline_z=tumour_only["germline_z"],
             germline_hom_vaf=tumour_only["germline_hom_vaf"],
             min_normal_depth=somatic["min_normal_depth"],
+            population_common_af=somatic["population_common_af"],
+            pon_min_normals=somatic["pon_min_normals"],
         )
 
 
@@ -139,7 +156,12 @@ def germline_like_vaf(vaf: float, depth: int, params: SomaticParams) -> bool:
     return abs(vaf - 0.5) <= max(params.germline_het_tolerance, params.germline_z * standard_error)
 
 
-def classify(tumour: AlleleCounts, normal: AlleleCounts | None, params: SomaticParams) -> Classification:
+def classify(
+    tumour: AlleleCounts,
+    normal: AlleleCounts | None,
+    params: SomaticParams,
+    context: SiteContext = SiteContext(),
+) -> Classification:
     """Every filter the allele fails, and the class they add up to."""
     filters = []
     if tumour.depth < params.min_depth:
@@ -163,13 +185,20 @@ def classify(tumour: AlleleCounts, normal: AlleleCounts | None, params: SomaticP
         elif normal.vaf > params.max_normal_vaf or n_lod < params.min_normal_lod:
             filters.append("germline")
             germline = True
-    elif germline_like_vaf(tumour.vaf, tumour.depth, params):
-        filters.append("likely_germline")
-        germline = True
+    else:
+        if germline_like_vaf(tumour.vaf, tumour.depth, params):
+            filters.append("likely_germline")
+            germline = True
+        # With a normal, the normal decides; without one, a common polymorphism is germline.
+        if context.population_af is not None and context.population_af >= params.population_common_af:
+            filters.append("common_population_variant")
+            germline = True
+    if context.pon_normals >= params.pon_min_normals:
+        filters.append("panel_of_normals")
 
     if germline:
         status = "germline"
-    elif "strand_bias" in filters:
+    elif "strand_bias" in filters or "panel_of_normals" in filters:
         status = "artefact"
     elif filters:
         status = "weak"

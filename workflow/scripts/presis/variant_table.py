@@ -21,7 +21,7 @@ COLUMNS = [
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",
     "consequence", "csq_consequence", "csq_protein",
     "status", "filters", "tumour_vaf", "tumour_depth", "tumour_alt", "tumour_lod",
-    "normal_vaf", "normal_depth", "normal_alt", "normal_lod",
+    "normal_vaf", "normal_depth", "normal_alt", "normal_lod", "population_af", "pon_normals",
 ]  # fmt: skip
 
 # bcftools csq consequence words -> Sequence Ontology terms.
@@ -113,6 +113,8 @@ def annotate_record(record, transcripts, fasta, contigs, mane, panel_genes) -> d
         "normal_depth": info(record, "NDP"),
         "normal_alt": info(record, "NALT"),
         "normal_lod": info(record, "NLOD"),
+        "population_af": info(record, "POP_AF"),
+        "pon_normals": info(record, "PON_NORMALS"),
     }
     gene = reporting_gene(bcsq, transcripts, panel_genes)
     if gene is None:
