@@ -36,6 +36,7 @@ wildcard_constraints:
 
 
 include: "workflow/rules/reference.smk"
+include: "workflow/rules/panel.smk"
 include: "workflow/rules/qc.smk"
 include: "workflow/rules/align.smk"
 include: "workflow/rules/coverage.smk"

@@ -22,7 +22,9 @@ def names_regex(values):
 
 PATIENTS = samplesheet.patients(SHEET)
 SHARDS = [f"{i:03d}" for i in range(config["calling"]["shards"])]
-PANEL_BED = resolve_path(config["panel"]["bed"], REPO)
+# The panel: a BED given by the preset/site, or built from a gene list (rule panel_from_genes).
+PANEL_GIVEN = bool(config["panel"].get("bed"))
+PANEL_BED = resolve_path(config["panel"]["bed"], REPO) if PANEL_GIVEN else out("results/reference/panel.bed")
 REF_FASTA = out("results/reference/genome.fa")
 REF_FAI = out("results/reference/genome.fa.fai")
 BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")

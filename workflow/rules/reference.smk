@@ -6,7 +6,8 @@ rule reference_prepare:
     input:
         fasta=config["reference"]["fasta"],
         gff3=config["reference"]["gff3"],
-        panel=PANEL_BED,
+        # a panel built from a gene list comes from this reference: only a given BED is checked
+        panel=PANEL_BED if PANEL_GIVEN else [],
     output:
         fasta=REF_FASTA,
         fai=REF_FAI,

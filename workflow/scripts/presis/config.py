@@ -91,9 +91,22 @@ def effective_config(site: dict, repo_dir: Path) -> dict:
 YAML_TYPES = {"integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict, "null": type(None)}
 
 
+NULL_WORDS = {"null", "Null", "NULL", "~", "None"}
+
+
+def _nulls(node):
+    if isinstance(node, dict):
+        return {key: _nulls(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_nulls(value) for value in node]
+    return None if isinstance(node, str) and node in NULL_WORDS else node
+
+
 def coerce_scalars(config: dict, schema: dict) -> None:
     """Snakemake passes nested --config values as text (`somatic={pon_min_normals: 1}` gives
-    '1'): where the schema wants another type and the text reads as that type in YAML, use it."""
+    '1', `panel={bed: null}` gives 'null'): read such text as YAML where the schema wants
+    another type, and the null words as null everywhere."""
+    config.update(_nulls(config))
     for error in Draft202012Validator(schema).iter_errors(config):
         if error.validator != "type" or not isinstance(error.instance, str) or not error.path:
             continue

@@ -42,14 +42,15 @@ def gff3_contigs(path: str | Path) -> set[str]:
         return {line.split("\t", 1)[0] for line in fh if line.strip() and not line.startswith("#")}
 
 
-def check_reference(fasta: str | Path, gff3: str | Path, panel: str | Path) -> None:
-    """The FASTA, the annotation and the panel must name the same contigs."""
+def check_reference(fasta: str | Path, gff3: str | Path, panel: str | Path | None) -> None:
+    """The FASTA, the annotation and the panel (when given as a BED) must name the same contigs."""
     contigs = list(pysam.FastaFile(str(fasta)).references)
     problems = []
-    try:
-        read_panel(panel, contigs)
-    except InputError as error:
-        problems += [f"panel {panel}: {p}" for p in error.problems]
+    if panel:
+        try:
+            read_panel(panel, contigs)
+        except InputError as error:
+            problems += [f"panel {panel}: {p}" for p in error.problems]
     annotated = gff3_contigs(gff3)
     if not annotated & set(contigs):
         problems.append(
