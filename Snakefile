@@ -11,7 +11,7 @@ min_version("9.0")
 REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
-from presis.config import effective_config, rule_resources  # noqa: E402
+from presis.config import effective_config, resolve_path, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402
 from presis import samplesheet  # noqa: E402
 
@@ -20,7 +20,7 @@ try:
     _effective = effective_config(dict(config), REPO)
     config.clear()
     config.update(_effective)
-    SHEET = samplesheet.load_sheet(config["samples"])
+    SHEET = samplesheet.load_sheet(resolve_path(config["samples"], REPO))
 except InputError as error:
     raise WorkflowError(f"presis cannot start — fix the input and run again.\n{error}") from None
 

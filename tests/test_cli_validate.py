@@ -81,3 +81,23 @@ def test_a_subcommand_is_required(capsys):
         cli.main([])
     assert exit_.value.code == 2
     assert "validate" in capsys.readouterr().err
+
+
+def test_presis_run_validates_then_runs_snakemake_with_the_level_and_outdir(tmp_path):
+    from presis.cli import REPO as CLI_REPO, build_parser, snakemake_command
+
+    args = build_parser().parse_args(["run", "config/samples.tsv", "--level", "3", "--outdir", str(tmp_path), "--cores", "1"])
+    command = snakemake_command(args)
+    assert command[command.index("--snakefile") + 1] == str(CLI_REPO / "Snakefile")
+    assert "level=3" in command and f"outdir={tmp_path}" in command
+    assert any(part.startswith("samples=/") for part in command)  # absolute: runs from any folder
+
+
+def test_presis_run_refuses_a_bad_sheet_before_running(tmp_path, capsys):
+    from presis.cli import main
+
+    sheet = tmp_path / "bad.tsv"
+    sheet.write_text("patient\tsample\ttype\tfastq_1\tfastq_2\nP1\tS1\ttumor\tx.fastq.gz\ty.fastq.gz\n")
+    assert main(["run", str(sheet), "--level", "2", "--outdir", str(tmp_path)]) == 1
+    assert "'tumor'" in capsys.readouterr().err
+    assert not (tmp_path / "results").exists()

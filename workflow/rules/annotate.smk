@@ -6,7 +6,7 @@ rule annotate_csq:
     input:
         vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
         ref=REF_FASTA,
-        gff3=config["reference"]["gff3"],
+        gff3=REFERENCE["gff3"],
     output:
         out("results/{patient}/annotate/{patient}.csq.bcf"),
     log:
@@ -29,13 +29,13 @@ rule annotate_table:
     input:
         vcf=out("results/{patient}/annotate/{patient}.csq.bcf"),
         ref=REF_FASTA,
-        gff3=config["reference"]["gff3"],
+        gff3=REFERENCE["gff3"],
         panel=PANEL_BED,
     output:
         out("results/{patient}/annotate/{patient}.variants.tsv"),
     params:
-        contigs=config["reference"].get("contigs"),
-        mane=config["reference"].get("mane"),
+        contigs=REFERENCE.get("contigs"),
+        mane=REFERENCE.get("mane"),
     log:
         out("logs/{patient}/annotate_table/{patient}.log"),
     benchmark:

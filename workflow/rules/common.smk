@@ -23,6 +23,12 @@ def names_regex(values):
 PATIENTS = samplesheet.patients(SHEET)
 SHARDS = [f"{i:03d}" for i in range(config["calling"]["shards"])]
 # The panel: a BED given by the preset/site, or built from a gene list (rule panel_from_genes).
+# Reference files: a relative path that does not exist here is read from the presis folder,
+# so the bundled demo config works from any folder (presis run).
+REFERENCE = {
+    key: resolve_path(value, REPO) if value and key in ("fasta", "gff3", "contigs", "mane") else value
+    for key, value in config["reference"].items()
+}
 PANEL_GIVEN = bool(config["panel"].get("bed"))
 PANEL_BED = resolve_path(config["panel"]["bed"], REPO) if PANEL_GIVEN else out("results/reference/panel.bed")
 REF_FASTA = out("results/reference/genome.fa")

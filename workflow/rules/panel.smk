@@ -5,7 +5,7 @@
 rule panel_from_genes:
     input:
         genes=resolve_path(config["panel"]["genes"], REPO) if config["panel"].get("genes") else [],
-        gff3=config["reference"]["gff3"],
+        gff3=REFERENCE["gff3"],
         fai=REF_FAI,
     output:
         bed=out("results/reference/panel.bed"),

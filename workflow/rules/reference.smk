@@ -4,8 +4,8 @@
 
 rule reference_prepare:
     input:
-        fasta=config["reference"]["fasta"],
-        gff3=config["reference"]["gff3"],
+        fasta=REFERENCE["fasta"],
+        gff3=REFERENCE["gff3"],
         # a panel built from a gene list comes from this reference: only a given BED is checked
         panel=PANEL_BED if PANEL_GIVEN else [],
     output:
@@ -13,7 +13,7 @@ rule reference_prepare:
         fai=REF_FAI,
         checksums=out("results/provenance/reference_checksums.json"),
     params:
-        optional={k: config["reference"].get(k) for k in ("contigs", "mane")},
+        optional={k: REFERENCE.get(k) for k in ("contigs", "mane")},
     log:
         out("logs/reference/reference_prepare.log"),
     benchmark:
