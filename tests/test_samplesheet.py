@@ -332,10 +332,13 @@ def test_a_conflict_between_rows_is_named(tmp_path, third_row, expected):
         assert text in problem
 
 
-def test_a_patient_needs_a_tumour(tmp_path):
-    problem = only_problem(write_sheet(tmp_path, [tumour_row(), normal_row(patient="P2")]))
-    assert problem.startswith("row 2 (line 3), column type: patient P2 has no tumour sample")
-    assert "add the patient's tumour row" in problem
+def test_a_patient_with_only_a_normal_is_germline_only(tmp_path):
+    rows = [tumour_row(), normal_row(patient="P2", sample="P2-N", tumour_type="", purity="", sex="")]
+    sheet = samplesheet.load_sheet(write_sheet(tmp_path, rows))
+    assert samplesheet.patients(sheet) == ["P1", "P2"]
+    assert samplesheet.tumour_sample(sheet, "P2") is None
+    assert samplesheet.normal_sample(sheet, "P2") == "P2-N"
+    assert samplesheet.patient_info(sheet, "P2")["tumour_type"] is None
 
 
 def test_a_symlink_to_a_used_fastq_counts_as_the_same_file(tmp_path):

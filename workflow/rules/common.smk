@@ -34,6 +34,8 @@ PANEL_BED = resolve_path(config["panel"]["bed"], REPO) if PANEL_GIVEN else out("
 REF_FASTA = out("results/reference/genome.fa")
 REF_FAI = out("results/reference/genome.fa.fai")
 BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")
+# Common SNP sites of the tumour/normal identity check (none configured: no check).
+IDENTITY_SITES = resolve_path(config["identity"]["sites"], REPO) if config["identity"]["sites"] else None
 
 
 def fastq_pair(wildcards):
@@ -52,11 +54,24 @@ def lane_bams(wildcards):
 
 def patient_bams(wildcards):
     """Tumour first, then the normal if the patient has one (calling relies on this order)."""
-    samples = [samplesheet.tumour_sample(SHEET, wildcards.patient)]
+    samples = [sample_of(wildcards.patient, "tumour")]
     normal = samplesheet.normal_sample(SHEET, wildcards.patient)
     if normal:
         samples.append(normal)
     return expand(out("results/{patient}/align/{sample}.bam"), patient=wildcards.patient, sample=samples)
+
+
+def sample_of(patient, kind):
+    """The patient's tumour or normal sample; a clear error for an output that cannot exist."""
+    sample = samplesheet.samples_of_type(SHEET, patient, kind)
+    if sample is None:
+        what = "somatic calls and a tumour report" if kind == "tumour" else "germline calls or an identity check"
+        raise ValueError(f"patient {patient} has no {kind} sample in the sheet: there are no {what} for it")
+    return sample
+
+
+def sample_bam(patient, kind):
+    return out(f"results/{patient}/align/{sample_of(patient, kind)}.bam")
 
 
 def patient_samples(patient):
@@ -68,13 +83,24 @@ def read_group(wildcards):
 
 
 def final_outputs():
+    """The report and somatic calls of each patient with a tumour; the germline calls and
+    table of each patient with a normal (a patient with only a normal is germline-only)."""
     targets = [out("results/provenance/effective_config.yaml")]
     for patient in PATIENTS:
-        targets += expand(
-            out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]
-        )
-        targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
+        if samplesheet.tumour_sample(SHEET, patient):
+            targets += expand(
+                out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]
+            )
+            targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
+        if samplesheet.normal_sample(SHEET, patient):
+            targets.append(out(f"results/{patient}/calls/{patient}.germline.vcf.gz.tbi"))
+            targets.append(out(f"results/{patient}/annotate/{patient}.germline.tsv"))
     return targets
+
+
+def identity_checked(patient):
+    """Tumour and normal are compared when the patient has both and sites are configured."""
+    return bool(IDENTITY_SITES and samplesheet.tumour_sample(SHEET, patient) and samplesheet.normal_sample(SHEET, patient))
 
 
 def fastp_jsons(patient):
@@ -88,7 +114,7 @@ def fastp_jsons(patient):
 def report_inputs(wildcards):
     patient = wildcards.patient
     samples = patient_samples(patient)
-    return {
+    inputs = {
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
@@ -98,6 +124,10 @@ def report_inputs(wildcards):
         "versions": out("results/provenance/tool_versions.json"),
         "config": out("results/provenance/effective_config.yaml"),
     }
+    if identity_checked(patient):
+        # A failed check (identity: on_mismatch: stop) leaves no JSON, so no report is built.
+        inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
+    return inputs
 
 
 def pon_vcf():

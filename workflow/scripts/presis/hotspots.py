@@ -26,7 +26,7 @@ class Hotspots:
 
     def residue_of(self, gene: str, hgvs_p: str | None) -> tuple[str, str, int] | None:
         """The hotspot residue a protein change starts at, if any (p.(Arg273His) -> TP53 Arg 273)."""
-        match = PROTEIN_POSITION.match(hgvs_p or "")
+        match = PROTEIN_POSITION.match(hgvs_p if isinstance(hgvs_p, str) else "")
         if not match:
             return None
         residue = (gene, match.group(1), int(match.group(2)))

@@ -349,11 +349,12 @@ def usable(row: Row, invalid: Invalid, *columns: str) -> bool:
 
 
 def cross_row_problems(rows: list[Row], invalid: Invalid) -> list[str]:
+    # No tumour is required: a patient with only a normal is germline-only (germline calls,
+    # no somatic calling, no tumour report). Every patient has a sample by construction.
     return (
         duplicate_lane_problems(rows, invalid)
         + sample_identity_problems(rows, invalid)
         + samples_per_patient_problems(rows, invalid)
-        + tumour_required_problems(rows, invalid)
         + patient_value_problems(rows, invalid)
     )
 
@@ -408,7 +409,7 @@ def sample_identity_problems(rows: list[Row], invalid: Invalid) -> list[str]:
 
 
 def samples_per_patient_problems(rows: list[Row], invalid: Invalid) -> list[str]:
-    """One tumour and at most one normal per patient."""
+    """At most one tumour and at most one normal per patient."""
     by_patient_type: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in first_row_of_samples(rows, invalid).values():
         by_patient_type[(row.get("patient"), row.get("type"))].append(row)
@@ -422,33 +423,6 @@ def samples_per_patient_problems(rows: list[Row], invalid: Invalid) -> list[str]
                 f"on {kept.at()}; {why} — keep one {kind} sample per patient in this sheet"
             )
     return problems
-
-
-def tumour_required_problems(rows: list[Row], invalid: Invalid) -> list[str]:
-    """Every patient needs a tumour sample — for now: germline-only runs will relax this."""
-    if any(not usable(row, invalid, "patient") for row in rows):
-        return []  # a row whose patient was refused might be the missing tumour
-    rows_of: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        rows_of[row.get("patient")].append(row)
-    problems = []
-    for patient, patient_rows in rows_of.items():
-        if any(not usable(row, invalid, "type") for row in patient_rows):
-            continue  # a type already refused might have been the tumour
-        if not any(row.get("type") == "tumour" for row in patient_rows):
-            problems.append(
-                f"{where_rows(patient_rows, 'type')}: patient {patient} has no tumour sample — add the patient's "
-                f"tumour row(s) (germline-only analysis is not supported yet)"
-            )
-    return problems
-
-
-def where_rows(rows: list[Row], column: str) -> str:
-    if len(rows) == 1:
-        return rows[0].where(column)
-    numbers = ", ".join(str(row.number) for row in rows)
-    lines = ", ".join(str(row.line) for row in rows)
-    return f"rows {numbers} (lines {lines}), column {column}"
 
 
 def patient_value(row: Row, column: str) -> Any:

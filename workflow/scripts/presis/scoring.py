@@ -14,6 +14,10 @@ from cyvcf2 import VCF
 Key = tuple[str, int, str, str]
 
 
+def is_indel(key: Key) -> bool:
+    return len(key[2]) != len(key[3])
+
+
 def vcf_keys(path: str | Path, pass_only: bool = False, within=None) -> dict[Key, object]:
     """Variant keys -> record INFO (as dict); ``within(chrom, pos, end)`` restricts to a region set."""
     keys = {}
@@ -26,6 +30,22 @@ def vcf_keys(path: str | Path, pass_only: bool = False, within=None) -> dict[Key
         for alt in record.ALT:
             keys[(record.CHROM, record.POS, record.REF, alt)] = dict(record.INFO)
     return keys
+
+
+def vcf_records(path: str | Path, within=None) -> dict[Key, tuple[str, dict]]:
+    """Variant keys -> (FILTER, INFO as dict) of every record, whatever its FILTER.
+
+    FILTER is ``PASS`` for a passing record (cyvcf2 reports PASS and "." as None).
+    """
+    records = {}
+    for record in VCF(str(path)):
+        end = record.POS + len(record.REF) - 1
+        if within is not None and not within(record.CHROM, record.POS, end):
+            continue
+        status = record.FILTER or "PASS"
+        for alt in record.ALT:
+            records[(record.CHROM, record.POS, record.REF, alt)] = (status, dict(record.INFO))
+    return records
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,9 @@ class Score:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: Score) -> Score:
+        return Score(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
 
 def score(called: set[Key] | dict, truth: set[Key] | dict) -> Score:

@@ -7,6 +7,7 @@ add reasons), so every candidate can be accounted for in the report.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
 import pysam
@@ -152,12 +153,21 @@ def build_table(
     contigs: ContigMap,
     mane: dict[str, tuple[str, str]],
     panel_genes_at,
+    extra: Callable[[Any], dict] | None = None,
+    columns: list[str] = COLUMNS,
 ) -> pd.DataFrame:
-    """``panel_genes_at(chrom, pos, end)`` names the panel genes a variant overlaps."""
+    """``panel_genes_at(chrom, pos, end)`` names the panel genes a variant overlaps.
+
+    ``extra(record)`` adds columns of another caller's evidence (the germline genotype);
+    ``columns`` are the table's columns, in order (the somatic ones by default).
+    """
     fasta = pysam.FastaFile(str(fasta_path))
     rows = []
     for record in VCF(str(vcf_path)):
         end = record.POS + len(record.REF) - 1
-        rows.append(annotate_record(record, transcripts, fasta, contigs, mane, panel_genes_at(record.CHROM, record.POS, end)))
+        row = annotate_record(record, transcripts, fasta, contigs, mane, panel_genes_at(record.CHROM, record.POS, end))
+        if extra is not None:
+            row.update(extra(record))
+        rows.append(row)
     fasta.close()
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=columns)

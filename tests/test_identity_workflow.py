@@ -1,0 +1,180 @@
+"""Tumour/normal identity through the real workflow.
+
+One session run (--keep-going) holds three patients on a panel of the demo genes plus MSH2
+exons 3-6 (tests/data/panels/demo_msh2.bed):
+
+- SWAP: the demo tumour with FOREIGN-N, the normal of another (simulated) person: mismatch,
+  so its identity check fails and no report is built (identity: on_mismatch: stop);
+- GIAB: real reads of two different people, HG001 as tumour and HG002 as normal;
+- GIABSELF: HG001's reads split in halves, one as tumour, one as normal.
+
+The GIAB reads (~11x over a 10 kb MSH2 window, deep only on the four captured exons) show
+no SNV in either person, so no identity site can tell them apart: both GIAB pairs are
+``not_evaluable`` — never a false "match" — and reporting goes on.
+
+A second invocation on the same results with on_mismatch: warn builds SWAP's report with the
+mismatch recorded. The demo pair (the session's demo run) matches.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cyvcf2 import VCF
+
+from presis.bed import PanelIndex, read_panel
+
+from conftest import DATA, DEMO_READS, REPO, Run, demo_row, run_workflow, write_sheet
+
+pytestmark = pytest.mark.e2e
+
+IDENTITY = DATA / "identity"
+GIAB = DATA / "reads" / "giab_msh2_real"
+PANEL = DATA / "panels" / "demo_msh2.bed"
+
+
+@dataclass
+class StopRun:
+    run: Run
+    swap_log: str  # the identity_check log, kept although the job failed
+    swap_json_exists: bool
+    swap_report_exists: bool
+    giab: dict[str, dict]  # patient -> identity JSON
+    giab_report_exists: bool
+
+
+def split_pairs(r1: Path, r2: Path, folder: Path, names: tuple[str, str]) -> list[tuple[Path, Path]]:
+    """The read pairs of (r1, r2) in two halves, as two FASTQ pairs named after ``names``."""
+    records = []
+    for path in (r1, r2):
+        with gzip.open(path, "rt") as handle:
+            lines = handle.read().splitlines()
+        records.append([lines[i : i + 4] for i in range(0, len(lines), 4)])
+    half = len(records[0]) // 2
+    pairs = []
+    for name, part in zip(names, (slice(0, half), slice(half, None))):
+        files = (folder / f"{name}_R1.fastq.gz", folder / f"{name}_R2.fastq.gz")
+        for path, reads in zip(files, records):
+            with gzip.open(path, "wt") as handle:
+                handle.write("".join("\n".join(record) + "\n" for record in reads[part]))
+        pairs.append(files)
+    return pairs
+
+
+def row(patient: str, sample: str, kind: str, r1: Path, r2: Path) -> dict:
+    return {"patient": patient, "sample": sample, "type": kind, "tumour_type": "COAD" if kind == "tumour" else "",
+            "lane": "L001", "fastq_1": r1, "fastq_2": r2}  # fmt: skip
+
+
+def read_json(path: Path) -> dict | None:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+@pytest.fixture(scope="session")
+def identity_run(tmp_path_factory) -> StopRun:
+    folder = tmp_path_factory.mktemp("identity")
+    (a1, a2), (b1, b2) = split_pairs(GIAB / "HG001_MSH2_R1.fastq.gz", GIAB / "HG001_MSH2_R2.fastq.gz", folder, ("HG001-A", "HG001-B"))
+    rows = [
+        demo_row(patient="SWAP"),
+        row("SWAP", "FOREIGN-N", "normal", IDENTITY / "FOREIGN-N_R1.fastq.gz", IDENTITY / "FOREIGN-N_R2.fastq.gz"),
+        row("GIAB", "HG001", "tumour", GIAB / "HG001_MSH2_R1.fastq.gz", GIAB / "HG001_MSH2_R2.fastq.gz"),
+        row("GIAB", "HG002", "normal", GIAB / "HG002_MSH2_R1.fastq.gz", GIAB / "HG002_MSH2_R2.fastq.gz"),
+        row("GIABSELF", "HG001-A", "tumour", a1, a2),
+        row("GIABSELF", "HG001-B", "normal", b1, b2),
+    ]
+    sheet = write_sheet(folder / "samples.tsv", rows)
+    # Only what the tests look at (no germline calls, no somatic calls for GIABSELF): time.
+    results = folder / "out" / "results"
+    targets = [results / "SWAP/report/SWAP.report.json", results / "GIAB/report/GIAB.report.json",
+               results / "GIABSELF/qc/GIABSELF.identity.json"]  # fmt: skip
+    run = run_workflow(
+        folder / "out", f"samples={sheet}", f"panel={{name: demo_msh2, bed: {PANEL}}}",
+        extra=("--keep-going", "--", *map(str, targets)),
+    )  # fmt: skip
+    # The warn run below rewrites these results: keep what the stop run left.
+    log = run.outdir / "logs" / "SWAP" / "identity_check" / "SWAP.log"
+    return StopRun(
+        run=run,
+        swap_log=log.read_text() if log.exists() else "",
+        swap_json_exists=run.result("SWAP/qc/SWAP.identity.json").exists(),
+        swap_report_exists=run.result("SWAP/report/SWAP.report.json").exists(),
+        giab={p: read_json(run.result(f"{p}/qc/{p}.identity.json")) for p in ("GIAB", "GIABSELF")},
+        giab_report_exists=run.result("GIAB/report/GIAB.report.json").exists(),
+    )
+
+
+@pytest.fixture(scope="session")
+def identity_warn_run(identity_run) -> Run:
+    """The same results again with on_mismatch: warn, asking for SWAP's report only."""
+    outdir = identity_run.run.outdir
+    run = run_workflow(
+        outdir, f"samples={outdir.parent / 'samples.tsv'}", f"panel={{name: demo_msh2, bed: {PANEL}}}",
+        "identity={on_mismatch: warn}", extra=("--", str(outdir / "results" / "SWAP" / "report" / "SWAP.report.json")),
+    )  # fmt: skip
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
+def genotypes(path: Path, sample: str) -> dict[tuple[str, int], str]:
+    vcf = VCF(str(path))
+    index = vcf.samples.index(sample)
+    return {(r.CHROM, r.POS): "/".join(map(str, sorted(r.genotypes[index][:2]))) for r in vcf}
+
+
+def expected_counts(normal_truth: dict[tuple[str, int], str]) -> tuple[int, int]:
+    """(informative, discordant) of the demo tumour against a normal whose true genotypes are
+    ``normal_truth``, at the identity sites inside the demo panel (absent: 0/0)."""
+    index = PanelIndex(read_panel(REPO / "config" / "panels" / "presis-demo.bed"))
+    demo = genotypes(DEMO_READS / "DEMO.germline_truth.vcf.gz", "TRUTH")
+    informative = discordant = 0
+    for site in VCF(str(IDENTITY / "sites.vcf.gz")):
+        key = (site.CHROM, site.POS)
+        if not index.genes_at(site.CHROM, site.POS, site.POS):
+            continue
+        tumour, normal = demo.get(key, "0/0"), normal_truth.get(key, "0/0")
+        if tumour in ("0/0", "1/1") and normal in ("0/0", "1/1"):
+            informative += 1
+            discordant += tumour != normal
+    return informative, discordant
+
+
+def test_a_foreign_normal_stops_the_report_with_a_clear_message(identity_run):
+    run = identity_run.run
+    assert run.returncode != 0  # SWAP failed; --keep-going finished the others
+    informative, discordant = expected_counts(genotypes(IDENTITY / "FOREIGN.germline_truth.vcf.gz", "FOREIGN"))
+    assert (informative, discordant) == (10, 9)
+    expected = f"SAMPLE MISMATCH: tumour DEMO-T and normal FOREIGN-N look like two different people — {discordant} of {informative}"
+    assert expected in run.output
+    assert "report of this patient is not built" in run.output
+    assert not identity_run.swap_json_exists and not identity_run.swap_report_exists
+    assert '"status": "mismatch"' in identity_run.swap_log  # the evidence stays in the log
+
+
+def test_giab_pairs_are_not_evaluable_and_still_reported(identity_run):
+    for patient, (tumour, normal) in {"GIAB": ("HG001", "HG002"), "GIABSELF": ("HG001-A", "HG001-B")}.items():
+        result = identity_run.giab[patient]
+        assert result is not None, identity_run.run.output[-5000:]
+        assert (result["tumour"], result["normal"], result["status"]) == (tumour, normal, "not_evaluable")
+        assert result["informative_sites"] == 0 and result["discordant_sites"] == 0
+        assert "identity not evaluable" in result["message"]
+    assert identity_run.giab_report_exists  # not evaluable does not stop reporting
+
+
+def test_warn_reports_the_mismatch(identity_warn_run):
+    result = read_json(identity_warn_run.result("SWAP/qc/SWAP.identity.json"))
+    assert (result["status"], result["warning"], result["discordant_sites"], result["informative_sites"]) == ("mismatch", True, 9, 10)
+    assert result["thresholds"]["on_mismatch"] == "warn"
+    assert "presis identity_check WARNING: SAMPLE MISMATCH" in identity_warn_run.output
+    assert identity_warn_run.result("SWAP/report/SWAP.report.json").exists()
+
+
+def test_demo_pair_matches(demo_run):
+    result = read_json(demo_run.result("DEMO/qc/DEMO.identity.json"))
+    informative, discordant = expected_counts(genotypes(DEMO_READS / "DEMO.germline_truth.vcf.gz", "TRUTH"))
+    assert (informative, discordant) == (23, 0)
+    assert (result["status"], result["informative_sites"], result["discordant_sites"]) == ("match", 23, 0)
+    assert (result["tumour"], result["normal"], result["warning"]) == ("DEMO-T", "DEMO-N", False)

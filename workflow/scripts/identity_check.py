@@ -1,0 +1,30 @@
+"""Snakemake script: tumour/normal identity (presis.identity); a mismatch stops the patient
+unless identity: on_mismatch: warn. The full result is logged either way (the log stays
+when the job fails)."""
+
+import json
+import logging
+import sys
+
+from presis.identity import IdentityMismatch, IdentityParams, check_identity, count_sites, enforce
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+params = IdentityParams.from_config(snakemake.params.identity)
+result = check_identity(
+    snakemake.input.genotypes,
+    snakemake.params.tumour,
+    snakemake.params.normal,
+    params,
+    sites_in_targets=count_sites(snakemake.input.alleles),
+)
+logging.info("identity result: %s", json.dumps(result.to_json(), sort_keys=True))
+try:
+    enforce(result, params)
+except IdentityMismatch as error:
+    logging.error("%s", error)
+    sys.exit(f"presis identity_check: {error}")
+if result.warning:
+    logging.warning("%s (identity: on_mismatch: warn — the report carries this warning)", result.message)
+    print(f"presis identity_check WARNING: {result.message}", file=sys.stderr)
+with open(snakemake.output[0], "w") as handle:
+    json.dump(result.to_json(), handle, indent=2, sort_keys=True, ensure_ascii=False)
