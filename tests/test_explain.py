@@ -58,3 +58,8 @@ def test_reasons_name_the_evidence():
     assert artefact.startswith("artefact: alt reads on one strand")
     pon = reason(row(status="artefact", filters="panel_of_normals", pon_normals=3))
     assert "seen in 3 normals" in pon
+
+
+def test_shared_artefact_reason_shows_the_normal_evidence():
+    shared = reason(row(status="artefact", filters="normal_artefact", normal_alt=3, normal_depth=98, normal_vaf=0.031))
+    assert shared.startswith("artefact: the normal shows it at a like rate (3/98 reads (VAF 0.03))")

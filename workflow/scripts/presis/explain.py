@@ -41,6 +41,8 @@ def reason(row: dict) -> str:
             why.append("alt reads on one strand only")
         if "panel_of_normals" in filters:
             why.append(f"seen in {row.get('pon_normals')} normals of the panel of normals")
+        if "normal_artefact" in filters:
+            why.append(f"the normal shows it at a like rate ({normal}): an artefact both libraries share")
         evidence = "artefact: " + "; ".join(why) + f"; tumour {tumour}"
     else:
         evidence = f"insufficient evidence: tumour {tumour}"

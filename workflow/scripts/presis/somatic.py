@@ -8,6 +8,11 @@ of filters it failed; nothing is dropped. The model (README, "Somatic model"):
 * normal LOD = log10 [ Bin(a_n; d_n, e + c*f) / Bin(a_n; d_n, 0.5) ]: the normal
   is reference, allowing a fraction c of tumour DNA in it (contamination) and a
   stray error read, rather than heterozygous.
+* tumour-vs-normal LOD = log10 [ Bin(a_t; d_t, f_t) Bin(a_n; d_n, f_n) / Bin(a_t; d_t, p) Bin(a_n; d_n, p) ]
+  with p the pooled alt fraction: the two samples carry the allele at different rates
+  rather than at one shared rate. When the normal has at least two alt reads (one is a
+  stray error read), a low value means a site artefact both libraries share — PCR
+  slippage in a homopolymer typically — not a somatic mutation.
 * without a normal, a VAF consistent with a heterozygous (0.5) or homozygous
   germline genotype, or a population allele frequency above a threshold, marks the
   allele as likely germline.
@@ -28,6 +33,7 @@ FILTERS = {
     "weak_evidence": "Tumour LOD below somatic.min_tumour_lod (could be sequencing error)",
     "strand_bias": "Alt reads almost all on one strand while reference reads are on both",
     "germline": "The normal carries the allele (VAF above somatic.max_normal_vaf or normal LOD below somatic.min_normal_lod)",
+    "normal_artefact": "The normal shows the allele at a rate like the tumour's (tumour-vs-normal LOD below somatic.min_tumour_vs_normal_lod): a shared artefact",
     "normal_low_depth": "The normal is too shallow here to rule out a germline variant",
     "likely_germline": "Tumour-only: VAF consistent with a heterozygous or homozygous germline genotype",
     "common_population_variant": "Tumour-only: allele frequency in the population resource at or above somatic.population_common_af",
@@ -75,6 +81,8 @@ class SomaticParams:
     min_normal_lod: float
     normal_contamination: float
     max_normal_vaf: float
+    normal_artefact_min_alt: int
+    min_tumour_vs_normal_lod: float
     strand_bias_min_alt: int
     strand_bias_max_fraction: float
     germline_het_tolerance: float
@@ -96,6 +104,8 @@ class SomaticParams:
             min_normal_lod=somatic["min_normal_lod"],
             normal_contamination=somatic["normal_contamination"],
             max_normal_vaf=somatic["max_normal_vaf"],
+            normal_artefact_min_alt=somatic["normal_artefact_min_alt"],
+            min_tumour_vs_normal_lod=somatic["min_tumour_vs_normal_lod"],
             strand_bias_min_alt=somatic["strand_bias_min_alt"],
             strand_bias_max_fraction=somatic["strand_bias_max_fraction"],
             germline_het_tolerance=tumour_only["germline_het_tolerance"],
@@ -135,6 +145,15 @@ def tumour_lod(counts: AlleleCounts, error_rate: float) -> float:
 def normal_lod(normal: AlleleCounts, tumour_vaf: float, params: SomaticParams) -> float:
     expected_if_somatic = params.error_rate + params.normal_contamination * tumour_vaf
     return log10_binom(normal.alt, normal.depth, expected_if_somatic) - log10_binom(normal.alt, normal.depth, 0.5)
+
+
+def tumour_vs_normal_lod(tumour: AlleleCounts, normal: AlleleCounts) -> float:
+    if tumour.depth == 0 or normal.depth == 0:
+        return 0.0
+    pooled = (tumour.alt + normal.alt) / (tumour.depth + normal.depth)
+    separate = log10_binom(tumour.alt, tumour.depth, tumour.vaf) + log10_binom(normal.alt, normal.depth, normal.vaf)
+    shared = log10_binom(tumour.alt, tumour.depth, pooled) + log10_binom(normal.alt, normal.depth, pooled)
+    return separate - shared
 
 
 def has_strand_bias(counts: AlleleCounts, params: SomaticParams) -> bool:
@@ -185,6 +204,8 @@ def classify(
         elif normal.vaf > params.max_normal_vaf or n_lod < params.min_normal_lod:
             filters.append("germline")
             germline = True
+        elif normal.alt >= params.normal_artefact_min_alt and tumour_vs_normal_lod(tumour, normal) < params.min_tumour_vs_normal_lod:
+            filters.append("normal_artefact")
     else:
         if germline_like_vaf(tumour.vaf, tumour.depth, params):
             filters.append("likely_germline")
@@ -198,7 +219,7 @@ def classify(
 
     if germline:
         status = "germline"
-    elif "strand_bias" in filters or "panel_of_normals" in filters:
+    elif {"strand_bias", "panel_of_normals", "normal_artefact"} & set(filters):
         status = "artefact"
     elif filters:
         status = "weak"
