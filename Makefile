@@ -1,6 +1,6 @@
 # Shortcuts; README's Quick start shows the underlying commands.
 CORES ?= 2
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench bench-calling
 setup:
 	bash setup.sh
 demo: setup
@@ -11,3 +11,5 @@ lint: setup
 	.venv/bin/snakemake --lint --configfile config/config.yaml
 bench: setup
 	.venv/bin/python tests/benchmarks/bench_demo.py
+bench-calling: setup
+	.venv/bin/python tests/benchmarks/bench_calling.py

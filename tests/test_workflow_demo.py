@@ -9,6 +9,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from presis.bed import PanelIndex, read_panel
+from presis.config import load_preset
 from presis.scoring import score, vcf_keys
 
 from conftest import DEMO_READS, REPO, SNAKEMAKE
@@ -78,7 +79,7 @@ def test_report_json_matches_schema_and_names_its_inputs(demo_run):
     provenance = report["provenance"]
     assert provenance["tools"]["bwa"].startswith("0.7") and provenance["tools"]["bcftools"][0].isdigit()
     assert len(provenance["reference"]["fasta"]["sha256"]) == 64
-    assert provenance["config"]["somatic"]["min_vaf"] == 0.03
+    assert provenance["config"]["somatic"] == load_preset(REPO, 2)["somatic"]  # the preset, as run
 
 
 def test_report_qc_and_coverage(demo_run):

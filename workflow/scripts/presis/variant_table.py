@@ -13,9 +13,10 @@ import pandas as pd
 import pysam
 from cyvcf2 import VCF
 
+from presis.bed import PanelIndex, read_panel
 from presis.coords import ContigMap
 from presis.hgvs import describe
-from presis.transcripts import TranscriptIndex
+from presis.transcripts import TranscriptIndex, load_mane, load_transcripts
 
 COLUMNS = [
     "chrom", "pos", "ref", "alt", "genomic_change", "variant_type",
@@ -144,6 +145,20 @@ def annotate_record(record, transcripts, fasta, contigs, mane, panel_genes) -> d
         csq_protein=csq_protein,
     )
     return row
+
+
+def annotation_sources(snakemake_input, snakemake_params) -> tuple:
+    """(reference, transcripts, contigs, MANE, panel genes) from a table rule's inputs and params,
+    in the order ``build_table`` and ``build_germline_table`` take them after the VCF."""
+    mane = load_mane(snakemake_params.mane) if snakemake_params.mane else {}
+    panel = PanelIndex(read_panel(snakemake_input.panel))
+    return (
+        snakemake_input.ref,
+        load_transcripts(snakemake_input.gff3),
+        ContigMap.load(snakemake_params.contigs),
+        mane,
+        panel.genes_at,
+    )
 
 
 def build_table(
