@@ -116,6 +116,9 @@ def report_inputs(wildcards):
     samples = patient_samples(patient)
     inputs = {
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
+        "lod": out(f"results/{patient}/interpret/{patient}.lod.tsv"),
+        "biomarkers": resolve_path(config["kb"]["biomarkers"], REPO),
+        "performance": resolve_path(config["report"]["performance"], REPO),
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
         "regions": [out(f"results/{patient}/coverage/{s}.regions.bed.gz") for s in samples],
