@@ -3,19 +3,9 @@
 # for the patient's tumour type; and what the depth let the caller see at each KB biomarker site.
 
 
-def kb_inputs():
-    return {
-        "biomarkers": resolve_path(config["kb"]["biomarkers"], REPO),
-        "oncotree": resolve_path(config["kb"]["oncotree"], REPO),
-        "gene_roles": resolve_path(config["kb"]["gene_roles"], REPO),
-        "kb_schema": workflow.source_path("../../config/schemas/kb.schema.yaml"),
-        "hotspots": resolve_path(config["kb"]["hotspots"], REPO),
-    }
-
-
 rule interpret_variants:
     input:
-        **kb_inputs(),
+        **KB_INPUTS,
         table=out("results/{patient}/filter/{patient}.variants.tsv"),
         referral_genes=[resolve_path(p, REPO) for p in config["kb"]["referral_genes"]],
     output:
@@ -40,7 +30,7 @@ rule interpret_variants:
 
 rule interpret_lod:
     input:
-        **kb_inputs(),
+        **KB_INPUTS,
         table=out("results/{patient}/interpret/{patient}.variants.tsv"),
         bam=lambda wildcards: sample_bam(wildcards.patient, "tumour"),
         bai=lambda wildcards: sample_bam(wildcards.patient, "tumour") + ".bai",
