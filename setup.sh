@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(bwa samtools bcftools tabix fastp mosdepth freebayes libhts-dev gzip git python3-venv)
+packages=(bwa samtools bcftools tabix fastp mosdepth freebayes libhts-dev gzip git python3-venv chromium)
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 
 missing=()

@@ -67,6 +67,16 @@ def demo_run(tmp_path_factory) -> Run:
 
 
 @pytest.fixture(scope="session")
+def coad_run(tmp_path_factory) -> Run:
+    """The demo pair as colorectal cancer (COAD): the same variants, other tiers and therapies."""
+    folder = tmp_path_factory.mktemp("coad")
+    sheet = write_sheet(folder / "samples.tsv", [demo_row(tumour_type="COAD"), demo_row("DEMO-N", "normal", tumour_type="COAD")])
+    run = run_workflow(folder / "out", f"samples={sheet}")
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
+@pytest.fixture(scope="session")
 def tumour_only_run(tmp_path_factory) -> Run:
     run = run_workflow(tmp_path_factory.mktemp("tumour_only"), f"samples={REPO / 'config' / 'samples.tumour-only.tsv'}")
     assert run.returncode == 0, run.output[-5000:]

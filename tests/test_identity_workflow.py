@@ -169,7 +169,10 @@ def test_warn_reports_the_mismatch(identity_warn_run):
     assert (result["status"], result["warning"], result["discordant_sites"], result["informative_sites"]) == ("mismatch", True, 9, 10)
     assert result["thresholds"]["on_mismatch"] == "warn"
     assert "presis identity_check WARNING: SAMPLE MISMATCH" in identity_warn_run.output
-    assert identity_warn_run.result("SWAP/report/SWAP.report.json").exists()
+    report = read_json(identity_warn_run.result("SWAP/report/SWAP.report.json"))
+    assert (report["identity"]["status"], report["identity"]["warning"], report["identity"]["verified"]) == ("mismatch", True, False)
+    html = identity_warn_run.result("SWAP/report/SWAP.report.html").read_text()
+    assert 'class="banner" role="alert">SAMPLE IDENTITY WARNING — SAMPLE MISMATCH: tumour DEMO-T and normal FOREIGN-N' in html
 
 
 def test_demo_pair_matches(demo_run):

@@ -34,6 +34,14 @@ PANEL_BED = resolve_path(config["panel"]["bed"], REPO) if PANEL_GIVEN else out("
 REF_FASTA = out("results/reference/genome.fa")
 REF_FAI = out("results/reference/genome.fa.fai")
 BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")
+# The knowledge base, as rule inputs (a KB edit re-interprets every patient).
+KB_INPUTS = {
+    "biomarkers": resolve_path(config["kb"]["biomarkers"], REPO),
+    "oncotree": resolve_path(config["kb"]["oncotree"], REPO),
+    "gene_roles": resolve_path(config["kb"]["gene_roles"], REPO),
+    "kb_schema": workflow.source_path("../../config/schemas/kb.schema.yaml"),
+    "hotspots": resolve_path(config["kb"]["hotspots"], REPO),
+}
 # Common SNP sites of the tumour/normal identity check (none configured: no check).
 IDENTITY_SITES = resolve_path(config["identity"]["sites"], REPO) if config["identity"]["sites"] else None
 
@@ -116,6 +124,9 @@ def report_inputs(wildcards):
     samples = patient_samples(patient)
     inputs = {
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
+        "lod": out(f"results/{patient}/interpret/{patient}.lod.tsv"),
+        "biomarkers": KB_INPUTS["biomarkers"],
+        "performance": resolve_path(config["report"]["performance"], REPO),
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
         "regions": [out(f"results/{patient}/coverage/{s}.regions.bed.gz") for s in samples],

@@ -1,14 +1,17 @@
-# Interpretation: why each candidate is (not) somatic, in words, and which likely-germline
-# variants must be referred for germline testing.
+# Interpretation: why each candidate is (not) somatic, in words; which likely-germline variants
+# must be referred for germline testing; the clinical classification of every reportable variant
+# for the patient's tumour type; and what the depth let the caller see at each KB biomarker site.
 
 
 rule interpret_variants:
     input:
+        **KB_INPUTS,
         table=out("results/{patient}/filter/{patient}.variants.tsv"),
-        hotspots=resolve_path(config["kb"]["hotspots"], REPO),
         referral_genes=[resolve_path(p, REPO) for p in config["kb"]["referral_genes"]],
     output:
         out("results/{patient}/interpret/{patient}.variants.tsv"),
+    params:
+        tumour_type=lambda wildcards: samplesheet.patient_info(SHEET, wildcards.patient)["tumour_type"],
     log:
         out("logs/{patient}/interpret_variants/{patient}.log"),
     benchmark:
@@ -20,6 +23,37 @@ rule interpret_variants:
     conda:
         "../../envs/python.yaml"
     message:
-        "interpret_variants: reasons and germline referrals for {wildcards.patient}"
+        "interpret_variants: reasons, germline referrals and tiers for {wildcards.patient}"
     script:
         "../scripts/interpret_variants.py"
+
+
+rule interpret_lod:
+    input:
+        **KB_INPUTS,
+        table=out("results/{patient}/interpret/{patient}.variants.tsv"),
+        bam=lambda wildcards: sample_bam(wildcards.patient, "tumour"),
+        bai=lambda wildcards: sample_bam(wildcards.patient, "tumour") + ".bai",
+        panel=PANEL_BED,
+        gff3=REFERENCE["gff3"],
+    output:
+        out("results/{patient}/interpret/{patient}.lod.tsv"),
+    params:
+        somatic=config["somatic"],
+        min_mapq=config["calling"]["min_mapq"],
+        min_baseq=config["calling"]["min_baseq"],
+        max_lod_vaf=config["report"]["max_lod_vaf"],
+    log:
+        out("logs/{patient}/interpret_lod/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/interpret_lod/{patient}.tsv")
+    threads: res("interpret_lod")["threads"]
+    resources:
+        mem_mb=res("interpret_lod")["mem_mb"],
+        runtime=res("interpret_lod")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "interpret_lod: limits of detection at the KB biomarker sites for {wildcards.patient}"
+    script:
+        "../scripts/interpret_lod.py"

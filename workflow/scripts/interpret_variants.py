@@ -1,23 +1,31 @@
-"""Snakemake script: reason per candidate and germline referrals (presis.explain)."""
+"""Snakemake script: reason per candidate, germline referrals (presis.explain), and the clinical
+classification of every reportable variant for the patient's tumour type (presis.interpretation)."""
 
 import logging
 
 import pandas as pd
 
+from presis import kb as K
 from presis.explain import germline_referral, reason
 from presis.hotspots import Hotspots
+from presis.interpretation import classify_table
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
-table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])
-hotspots = Hotspots.load(snakemake.input.hotspots)
+inputs = snakemake.input
+table = pd.read_csv(inputs.table, sep="\t", keep_default_na=False, na_values=[""], dtype={"reportable": bool, "in_panel": bool})
+hotspots = Hotspots.load(inputs.hotspots)
+kb = K.load(K.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema))
+roles = K.load_gene_roles(inputs.gene_roles)
 genes = {
     line.strip()
-    for path in snakemake.input.referral_genes
+    for path in inputs.referral_genes
     for line in open(path)
     if line.strip() and not line.startswith("#")
 }
 rows = table.to_dict("records")
 table["reason"] = [reason(row) for row in rows]
 table["germline_referral"] = [germline_referral(row, genes, hotspots) for row in rows]
+table = classify_table(table, snakemake.params.tumour_type, kb, hotspots, roles)
 table.to_csv(snakemake.output[0], sep="\t", index=False)
-logging.info("%d germline referrals", table["germline_referral"].notna().sum())
+logging.info("KB %s; %d reportable variants classified for %s; %d germline referrals",
+             kb.version, table["reportable"].sum(), snakemake.params.tumour_type, table["germline_referral"].notna().sum())

@@ -6,12 +6,13 @@ import logging
 import pandas as pd
 import yaml
 
-from presis.report import build_report, render_html, sample_qc, validate_report, write_tsv
+from presis.kb import release
+from presis.report import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 inputs, params = snakemake.input, snakemake.params
 config = yaml.safe_load(open(inputs.config))
-table = pd.read_csv(inputs.table, sep="\t", keep_default_na=False, na_values=[""])
+table = load_table(inputs.table)
 
 qc_by_sample, coverage = {}, {}
 for i, sample in enumerate(params.samples):
@@ -30,6 +31,10 @@ report = build_report(
     table=table,
     qc_by_sample=qc_by_sample,
     tumour_coverage=coverage[params.tumour],
+    lod_sites=pd.read_csv(inputs.lod, sep="\t", keep_default_na=False, na_values=[""]),
+    identity=json.load(open(inputs.identity)) if inputs.get("identity") else None,
+    kb=release(inputs.biomarkers),
+    performance=yaml.safe_load(open(inputs.performance)),
     provenance=provenance,
     config=config,
 )

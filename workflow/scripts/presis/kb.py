@@ -362,6 +362,16 @@ def gene_role_problems(kb: KnowledgeBase, roles: GeneRoles) -> list[str]:
     return [f"gene {gene} of the KB has no row in gene_roles.tsv" for gene in sorted(genes) if roles.role(gene) is None]
 
 
+def release(path: str | Path) -> dict[str, str]:
+    """The KB's version, date and evidence review date, for the report header (no validation)."""
+    data = yaml.safe_load(Path(path).read_text())
+    return {
+        "version": str(data["version"]),
+        "date": str(data["date"]),
+        "evidence_reviewed_through": str((data.get("curation") or {}).get("evidence_reviewed_through", "")),
+    }
+
+
 def load(files: KBFiles | None = None) -> KnowledgeBase:
     """Read and validate the KB; raises InputError listing every problem."""
     files = files or KBFiles.in_repo()
