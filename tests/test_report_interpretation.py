@@ -82,7 +82,7 @@ def test_every_kb_site_of_the_panel_is_detected_not_detected_or_not_evaluable(de
         assert site["statement"].startswith(("detected: ", "not detected (LoD ", "not evaluable (depth "))
         assert f'<td class="site">{site["site"]}</td>' in page and site["statement"] in page
     assert {s for s, row in sites.items() if row["status"] == "detected"} == {"EGFR L858", "EGFR exon 19", "KRAS G12", "TP53 R273"}
-    # ~215x with 5 alt reads: LoD 3-5 %, everywhere evaluable
+    # ~215x with 5 alt reads: LoD 2-5 % (never below somatic.min_vaf), everywhere evaluable
     assert sites["EGFR T790"]["statement"].startswith("not detected (LoD ") and 0.02 <= sites["EGFR T790"]["lod"] <= 0.05
     assert report["lod"]["not_evaluable"] == []
 
