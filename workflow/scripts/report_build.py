@@ -6,7 +6,10 @@ import logging
 import pandas as pd
 import yaml
 
+from presis import kb
+from presis.hotspots import Hotspots
 from presis.report import build_report, render_html, sample_qc, validate_report, write_tsv
+from presis.report_sections import ANALYSES, DEFAULT_SECTIONS, add_sections, read_analyses
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 inputs, params = snakemake.input, snakemake.params
@@ -32,6 +35,15 @@ report = build_report(
     tumour_coverage=coverage[params.tumour],
     provenance=provenance,
     config=config,
+)
+# Tiers, the level's sections and the analyses it runs (presis.report_sections).
+report = add_sections(
+    report,
+    sections=config["report"].get("sections", DEFAULT_SECTIONS),
+    analyses=read_analyses({name: inputs[name] for name in ANALYSES if name in inputs.keys()}),
+    kb=kb.load(),
+    hotspots=Hotspots.load(inputs.hotspots),
+    roles=kb.load_gene_roles(kb.KBFiles.in_repo().gene_roles),
 )
 problems = validate_report(report, inputs.schema)
 if problems:
