@@ -28,7 +28,6 @@ from typing import Iterable
 
 import pysam
 
-from presis.simulate import Interval
 
 _CONSUMES_REF = {0, 2, 3, 7, 8}
 _INSERTION, _DELETION, _SOFT_CLIP = 1, 2, 4
@@ -56,19 +55,32 @@ def _pattern(min_homopolymer: int, min_units: int) -> re.Pattern:
     return re.compile(r"([ACGT])\1{%d,}|([ACGT]{2,4}?)\2{%d,}" % (min_homopolymer - 1, min_units - 1))
 
 
+def periodic_tract(sequence: str, start: int, end: int, period: int) -> tuple[int, int]:
+    """The whole periodic stretch around a repeat match: a slipped unit can be aligned anywhere in
+    it (bwa and bcftools place an indel at its left end), so the locus must cover all of it."""
+    while start > 0 and sequence[start - 1] == sequence[start - 1 + period]:
+        start -= 1
+    while end < len(sequence) and sequence[end] == sequence[end - period]:
+        end += 1
+    return start, end
+
+
 def find_microsatellites(
-    reference: dict[str, str], targets: Iterable[Interval], min_homopolymer: int, min_units: int, flank: int
+    reference: dict[str, str], targets: Iterable, min_homopolymer: int, min_units: int, flank: int
 ) -> list[Locus]:
-    """Microsatellites wholly inside the targets (with ``flank`` bases to spare), sorted, non-overlapping."""
+    """Microsatellites wholly inside the targets (anything with chrom, 0-based start, end), with
+    ``flank`` bases to spare on both sides; sorted."""
     pattern = _pattern(min_homopolymer, min_units)
     found: dict[tuple[str, int], Locus] = {}
     for target in targets:
         sequence = reference[target.chrom]
-        for match in pattern.finditer(sequence, target.start + flank, target.end - flank):
+        for match in pattern.finditer(sequence, target.start, target.end):
             unit = match.group(1) or match.group(2)
             if match.group(2) and len(set(unit)) == 1:
                 continue  # "AA" x 3 is a homopolymer, judged by its own rule
-            found[(target.chrom, match.start())] = Locus(target.chrom, match.start(), match.end(), unit)
+            start, end = periodic_tract(sequence, match.start(), match.end(), len(unit))
+            if start - flank >= target.start and end + flank <= target.end:
+                found[(target.chrom, start)] = Locus(target.chrom, start, end, sequence[start : start + len(unit)])
     return sorted(found.values(), key=lambda locus: (locus.chrom, locus.start))
 
 
@@ -166,7 +178,7 @@ def msi_status(loci: list[dict], *, min_loci: int, high_fraction: float, normal:
 
 
 def analyse(
-    reference: dict[str, str], targets: list[Interval], tumour_bam: str, normal_bam: str | None, settings: dict, min_mapq: int
+    reference: dict[str, str], targets: list, tumour_bam: str, normal_bam: str | None, settings: dict, min_mapq: int
 ) -> dict:
     """The MSI result of one patient: per-locus comparisons and the sample status."""
     loci = find_microsatellites(reference, targets, settings["min_homopolymer"], settings["min_repeat_units"], settings["flank"])
