@@ -41,3 +41,14 @@ def test_msi_high_is_a_biomarker_and_stable_is_not(kb):
     (found,) = R.biomarkers(None, {"msi_high": True, "status": "MSI-high", "reason": "38 of 71 unstable"}, kb, "COAD")
     assert found["biomarker"] == "MSI-high" and found["tier"].startswith("I-")
     assert R.biomarkers(None, {"msi_high": False, "status": "MSI-stable"}, kb, "COAD") == []
+
+
+def test_lod_per_gene_names_the_genes_where_absence_cannot_be_stated():
+    somatic = {"min_alt_reads": 5, "min_vaf": 0.03, "min_depth": 20}
+    coverage = [{"gene": "KRAS", "min_target_mean_depth": 215.4}, {"gene": "EGFR", "min_target_mean_depth": 30.0},
+                {"gene": "TP53", "min_target_mean_depth": 12.0}]  # fmt: skip
+    lod = R.lod_by_gene(coverage, somatic, 0.10)
+    by_gene = {g["gene"]: g for g in lod["genes"]}
+    assert by_gene["KRAS"]["evaluable"] and by_gene["KRAS"]["lod_vaf"] < 0.05
+    assert not by_gene["EGFR"]["evaluable"] and by_gene["EGFR"]["lod_vaf"] > 0.10  # 30x: 5 reads need ~29 % VAF
+    assert lod["not_evaluable"] == ["EGFR", "TP53"] and by_gene["TP53"]["statement"] == "not evaluable (depth 12)"

@@ -44,6 +44,7 @@ report = add_sections(
     kb=kb.load(),
     hotspots=Hotspots.load(inputs.hotspots),
     roles=kb.load_gene_roles(kb.KBFiles.in_repo().gene_roles),
+    max_lod=config["report"]["max_lod"],
 )
 problems = validate_report(report, inputs.schema)
 if problems:

@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 from presis.hotspots import Hotspots
 from presis.kb import GeneRoles, KnowledgeBase, tumour_relation
+from presis.lod import site_lod
 from presis.tiers import classify_variant
 
 ANALYSES = ("tmb", "msi", "germline", "ffpe")
@@ -93,6 +94,18 @@ def biomarkers(tmb: Mapping[str, Any] | None, msi: Mapping[str, Any] | None, kb:
     return found
 
 
+def lod_by_gene(coverage: list[dict], somatic: Mapping[str, Any], max_lod: float) -> dict:
+    """Limit of detection per gene at its worst-covered target (presis.lod), and the genes where
+    "no variant found" cannot be said (depth below somatic.min_depth or LoD above ``max_lod``)."""
+    genes = []
+    for gene in coverage:
+        depth = int(gene["min_target_mean_depth"])
+        site = site_lod(depth, somatic["min_alt_reads"], somatic["min_vaf"], somatic["min_depth"], max_lod)
+        genes.append({"gene": gene["gene"], "lowest_target_depth": depth, "lod_vaf": None if site.lod is None else round(site.lod, 3),
+                      "evaluable": site.evaluable, "statement": site.statement()})  # fmt: skip
+    return {"max_lod": max_lod, "genes": genes, "not_evaluable": [g["gene"] for g in genes if not g["evaluable"]]}
+
+
 def read_analyses(paths: Mapping[str, str]) -> dict[str, dict]:
     """The JSON of each analysis that ran, under its report key (tmb, msi, germline_findings, ffpe)."""
     return {REPORT_KEYS[name]: json.loads(Path(path).read_text()) for name, path in paths.items() if name in REPORT_KEYS}
@@ -103,7 +116,9 @@ def without_locus_detail(msi: dict) -> dict:
     return {key: value for key, value in msi.items() if key != "loci"}
 
 
-def add_sections(report: dict, *, sections: list[str], analyses: dict[str, dict], kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles) -> dict:
+def add_sections(
+    report: dict, *, sections: list[str], analyses: dict[str, dict], kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles, max_lod: float = 0.10
+) -> dict:
     """The report with tiers, the section list, the analyses' results and the biomarkers they feed."""
     tumour_type = report["patient"]["tumour_type"]
     tiered = add_tiers(report["variants"], tumour_type, kb, hotspots, roles)
@@ -118,4 +133,5 @@ def add_sections(report: dict, *, sections: list[str], analyses: dict[str, dict]
         "sections": list(sections),
         **extra,
         "biomarkers": biomarkers(extra.get("tmb"), extra.get("msi"), kb, tumour_type),
+        "lod": lod_by_gene(report["coverage"], report["provenance"]["config"]["somatic"], max_lod),
     }
