@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from presis import kb as K
@@ -43,12 +44,16 @@ def test_msi_high_is_a_biomarker_and_stable_is_not(kb):
     assert R.biomarkers(None, {"msi_high": False, "status": "MSI-stable"}, kb, "COAD") == []
 
 
-def test_lod_per_gene_names_the_genes_where_absence_cannot_be_stated():
+def test_lod_lists_the_targets_where_absence_cannot_be_stated():
     somatic = {"min_alt_reads": 5, "min_vaf": 0.03, "min_depth": 20}
-    coverage = [{"gene": "KRAS", "min_target_mean_depth": 215.4}, {"gene": "EGFR", "min_target_mean_depth": 30.0},
-                {"gene": "TP53", "min_target_mean_depth": 12.0}]  # fmt: skip
-    lod = R.lod_by_gene(coverage, somatic, 0.10)
+    targets = pd.DataFrame(
+        [("c", 0, 100, "KRAS", 215.4), ("c", 200, 300, "EGFR", 30.0), ("c", 400, 500, "EGFR", 250.0), ("c", 600, 700, "TP53", 12.0)],
+        columns=["chrom", "start", "end", "gene", "mean_depth"],
+    )
+    lod = R.lod_by_gene(targets, somatic, 0.10)
     by_gene = {g["gene"]: g for g in lod["genes"]}
-    assert by_gene["KRAS"]["evaluable"] and by_gene["KRAS"]["lod_vaf"] < 0.05
-    assert not by_gene["EGFR"]["evaluable"] and by_gene["EGFR"]["lod_vaf"] > 0.10  # 30x: 5 reads need ~29 % VAF
-    assert lod["not_evaluable"] == ["EGFR", "TP53"] and by_gene["TP53"]["statement"] == "not evaluable (depth 12)"
+    assert by_gene["KRAS"]["targets_not_evaluable"] == 0 and by_gene["KRAS"]["lod_vaf"] < 0.05
+    assert (by_gene["EGFR"]["targets"], by_gene["EGFR"]["targets_not_evaluable"], by_gene["EGFR"]["lowest_target_depth"]) == (2, 1, 30)
+    failing = {t["region"]: t["why"] for t in lod["not_evaluable"]}
+    assert failing["c:201-300"].startswith("LoD ") and "above 10% at depth 30" in failing["c:201-300"]  # 5 reads need ~29 %
+    assert failing["c:601-700"] == "depth 12 below the calling minimum 20" and len(failing) == 2

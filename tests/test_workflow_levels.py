@@ -46,6 +46,8 @@ def test_level3_report_is_short_tier_i_ii_only(level3_run):
     assert not {"tmb", "msi", "germline_findings"} & set(report)  # no TMB, MSI or germline at level 3
     assert report["ffpe"]["flag"] in ("pass", "not evaluable") and "FFPE artefact check" in page
     assert report["qc"][0]["checks"] and "Quality control" in page
+    assert {g["gene"] for g in report["lod"]["genes"]} == {"EGFR", "KRAS"} and "Limit of detection" in page
+    assert all(t["why"] for t in report["lod"]["not_evaluable"])  # each not-evaluable target says why
 
 
 def test_level3_variants_are_reported_identically_at_level2(level3_run, demo_run):

@@ -6,7 +6,7 @@ import logging
 import pandas as pd
 import yaml
 
-from presis import kb
+from presis import kb, qc
 from presis.hotspots import Hotspots
 from presis.report import build_report, render_html, sample_qc, validate_report, write_tsv
 from presis.report_sections import ANALYSES, DEFAULT_SECTIONS, add_sections, read_analyses
@@ -44,6 +44,7 @@ report = add_sections(
     kb=kb.load(),
     hotspots=Hotspots.load(inputs.hotspots),
     roles=kb.load_gene_roles(kb.KBFiles.in_repo().gene_roles),
+    tumour_targets=qc.read_mosdepth(inputs.regions[0], inputs.thresholds[0]),  # the tumour comes first
     max_lod=config["report"]["max_lod"],
 )
 problems = validate_report(report, inputs.schema)

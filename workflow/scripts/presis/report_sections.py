@@ -19,6 +19,8 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
+import pandas as pd
+
 from presis.hotspots import Hotspots
 from presis.kb import GeneRoles, KnowledgeBase, tumour_relation
 from presis.lod import site_lod
@@ -94,16 +96,35 @@ def biomarkers(tmb: Mapping[str, Any] | None, msi: Mapping[str, Any] | None, kb:
     return found
 
 
-def lod_by_gene(coverage: list[dict], somatic: Mapping[str, Any], max_lod: float) -> dict:
-    """Limit of detection per gene at its worst-covered target (presis.lod), and the genes where
-    "no variant found" cannot be said (depth below somatic.min_depth or LoD above ``max_lod``)."""
-    genes = []
-    for gene in coverage:
-        depth = int(gene["min_target_mean_depth"])
-        site = site_lod(depth, somatic["min_alt_reads"], somatic["min_vaf"], somatic["min_depth"], max_lod)
-        genes.append({"gene": gene["gene"], "lowest_target_depth": depth, "lod_vaf": None if site.lod is None else round(site.lod, 3),
-                      "evaluable": site.evaluable, "statement": site.statement()})  # fmt: skip
-    return {"max_lod": max_lod, "genes": genes, "not_evaluable": [g["gene"] for g in genes if not g["evaluable"]]}
+def target_lod(depth: int, somatic: Mapping[str, Any], max_lod: float) -> tuple[float | None, str | None]:
+    """(LoD, why not evaluable or None) of one target at its mean depth (presis.lod)."""
+    site = site_lod(depth, somatic["min_alt_reads"], somatic["min_vaf"], somatic["min_depth"], max_lod)
+    lod = None if site.lod is None else round(site.lod, 3)
+    if site.evaluable:
+        return lod, None
+    if depth < somatic["min_depth"] or lod is None:
+        return lod, f"depth {depth} below the calling minimum {somatic['min_depth']}"
+    return lod, f"LoD {lod:.1%} above {max_lod:.0%} at depth {depth}"
+
+
+def lod_by_gene(targets: pd.DataFrame, somatic: Mapping[str, Any], max_lod: float) -> dict:
+    """Limit of detection of each tumour target at its mean depth; per gene the worst target, and
+    the targets where "no variant found" cannot be said (depth below somatic.min_depth, or a LoD
+    above ``max_lod``)."""
+    genes, not_evaluable = [], []
+    for gene, group in targets.groupby("gene", sort=True):
+        worst = None
+        for row in group.itertuples(index=False):
+            depth = int(row.mean_depth)
+            lod, why = target_lod(depth, somatic, max_lod)
+            if why:
+                not_evaluable.append({"gene": gene, "region": f"{row.chrom}:{row.start + 1}-{row.end}", "depth": depth, "lod_vaf": lod, "why": why})
+            if worst is None or depth < worst[0]:
+                worst = (depth, lod)
+        failing = sum(1 for entry in not_evaluable if entry["gene"] == gene)
+        genes.append({"gene": gene, "targets": int(len(group)), "targets_not_evaluable": failing,
+                      "lowest_target_depth": worst[0], "lod_vaf": worst[1]})  # fmt: skip
+    return {"max_lod": max_lod, "genes": genes, "not_evaluable": not_evaluable}
 
 
 def read_analyses(paths: Mapping[str, str]) -> dict[str, dict]:
@@ -117,7 +138,15 @@ def without_locus_detail(msi: dict) -> dict:
 
 
 def add_sections(
-    report: dict, *, sections: list[str], analyses: dict[str, dict], kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles, max_lod: float = 0.10
+    report: dict,
+    *,
+    sections: list[str],
+    analyses: dict[str, dict],
+    kb: KnowledgeBase,
+    hotspots: Hotspots,
+    roles: GeneRoles,
+    tumour_targets: pd.DataFrame,
+    max_lod: float = 0.10,
 ) -> dict:
     """The report with tiers, the section list, the analyses' results and the biomarkers they feed."""
     tumour_type = report["patient"]["tumour_type"]
@@ -133,5 +162,5 @@ def add_sections(
         "sections": list(sections),
         **extra,
         "biomarkers": biomarkers(extra.get("tmb"), extra.get("msi"), kb, tumour_type),
-        "lod": lod_by_gene(report["coverage"], report["provenance"]["config"]["somatic"], max_lod),
+        "lod": lod_by_gene(tumour_targets, report["provenance"]["config"]["somatic"], max_lod),
     }
