@@ -47,6 +47,7 @@ include: "workflow/rules/identity.smk"
 include: "workflow/rules/annotate.smk"
 include: "workflow/rules/filter.smk"
 include: "workflow/rules/interpret.smk"
+include: "workflow/rules/analyses.smk"
 include: "workflow/rules/report.smk"
 
 

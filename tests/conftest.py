@@ -43,6 +43,7 @@ def run_workflow(outdir: Path, *config: str, extra: tuple[str, ...] = ()) -> Run
 
 def write_sheet(path: Path, rows: list[dict]) -> Path:
     columns = ["patient", "sample", "type", "tumour_type", "lane", "fastq_1", "fastq_2"]
+    columns += [c for c in ("germline_consent",) if any(c in row for row in rows)]  # optional columns
     lines = ["\t".join(columns)] + ["\t".join(str(row.get(c, "")) for c in columns) for row in rows]
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -104,5 +105,70 @@ def tumour_only_pon_run(tmp_path_factory, demo_run) -> Run:
         f"pon={{bams: [{normal_bam}]}}",
         "somatic={pon_min_normals: 1}",
     )
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
+# The planted level-1 patient SIM (simulate_planted, seed PLANTED_SEED): germline variants of the
+# normal (and tumour) and an MSI-high tumour. Positions on the test genome, HGVS on MANE Select.
+PLANTED_SEED = 20261127
+PLANTED_GERMLINE = {
+    # truncating in a loss-of-function predisposition gene, exon 5 of 17: a candidate
+    "BAP1 p.(Glu125Ter)": ("chr3_52287089_52809009", 120872, "C", "A"),
+    # on the known-pathogenic list (config/kb/germline_known_variants.tsv): a candidate
+    "TP53 p.(Arg175His)": ("chr17", 7675088, "C", "T"),
+    # common benign polymorphism rs1042522: never reported
+    "TP53 p.(Pro72Arg)": ("chr17", 7676154, "G", "C"),
+    # truncating but in the last exon (11/11): escapes NMD, excluded with the reason
+    "TP53 p.(Glu388Ter)": ("chr17", 7669629, "C", "A"),
+}
+
+
+@pytest.fixture(scope="session")
+def planted_reads(tmp_path_factory):
+    """Reads of SIM: the planted germline variants (het) and microsatellite shifts in half the
+    panel's microsatellites at VAF 0.4 in the tumour."""
+    import yaml
+
+    from presis import simulate
+
+    fasta = DATA / "genome" / "presis-test-GRCh38.fa.gz"
+    reference = simulate.load_reference(fasta)
+    targets = simulate.read_targets(REPO / "config" / "panels" / "presis-demo.bed")
+    msi_settings = yaml.safe_load((REPO / "workflow" / "scripts" / "presis" / "defaults.yaml").read_text())["msi"]
+    germline = [
+        simulate.Variant(*key, origin="germline", genotype="0/1", haplotype=i % 2)
+        for i, key in enumerate(PLANTED_GERMLINE.values())
+    ]
+    shifts = simulate.microsatellite_shifts(reference, targets, PLANTED_SEED, 0.5, 0.4, msi_settings)
+    taken = {(v.chrom, v.pos) for v in germline}
+    shifts = [s for s in shifts if all(abs(s.pos - pos) > 20 for chrom, pos in taken if chrom == s.chrom)]
+    folder = tmp_path_factory.mktemp("planted_reads")
+    return simulate.simulate_planted(germline + shifts, reference, fasta, targets, "SIM", 250, 100, PLANTED_SEED, folder), len(shifts)
+
+
+@pytest.fixture(scope="session")
+def level1_run(tmp_path_factory, planted_reads) -> Run:
+    """Level 1 on two patients: the demo (no germline consent) and SIM (consent yes)."""
+    data, _ = planted_reads
+    folder = tmp_path_factory.mktemp("level1")
+    rows = [
+        demo_row(),
+        demo_row("DEMO-N", "normal"),
+        {"patient": "SIM", "sample": "SIM-T", "type": "tumour", "tumour_type": "COAD", "lane": "L001",
+         "fastq_1": data.tumour[0], "fastq_2": data.tumour[1], "germline_consent": "yes"},
+        {"patient": "SIM", "sample": "SIM-N", "type": "normal", "tumour_type": "COAD", "lane": "L001",
+         "fastq_1": data.normal[0], "fastq_2": data.normal[1], "germline_consent": "yes"},
+    ]  # fmt: skip
+    sheet = write_sheet(folder / "samples.tsv", rows)
+    run = run_workflow(folder / "out", "level=1", f"samples={sheet}")
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def level3_run(tmp_path_factory) -> Run:
+    """The demo pair at level 3 (actionable-gene panel built from its gene list)."""
+    run = run_workflow(tmp_path_factory.mktemp("level3"), "level=3")
     assert run.returncode == 0, run.output[-5000:]
     return run

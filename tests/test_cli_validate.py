@@ -101,3 +101,26 @@ def test_presis_run_refuses_a_bad_sheet_before_running(tmp_path, capsys):
     assert main(["run", str(sheet), "--level", "2", "--outdir", str(tmp_path)]) == 1
     assert "'tumor'" in capsys.readouterr().err
     assert not (tmp_path / "results").exists()
+
+
+def test_five_different_mistakes_are_all_printed(tmp_path):
+    """A name with a space, a misspelt type, a purity above 1, a bad consent value, a missing FASTQ."""
+    for name in ("T_R1", "T_R2", "N_R1"):
+        (tmp_path / f"{name}.fastq.gz").write_bytes(gzip.compress(b"@r/1\nACGT\n+\nIIII\n"))
+    sheet = tmp_path / "five.tsv"
+    sheet.write_text(
+        "patient\tsample\ttype\tfastq_1\tfastq_2\ttumour_type\tpurity\tgermline_consent\n"
+        "P1\tP1 T\ttumor\tT_R1.fastq.gz\tT_R2.fastq.gz\tLUAD\t1.5\tY\n"
+        "P1\tP1-N\tnormal\tN_R1.fastq.gz\tN_R2.fastq.gz\t\t\tyes\n"
+    )
+    result = presis("validate", str(sheet))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{sheet}: 5 problems found:" in result.stderr
+    for expected in (
+        "row 1 (line 2), column sample: 'P1 T' contains a space",
+        "row 1 (line 2), column type: 'tumor' is not one of tumour, normal (did you mean 'tumour'?)",
+        "row 1 (line 2), column purity: 1.5 is above 1",
+        "row 1 (line 2), column germline_consent: 'Y' is not one of yes, no (did you mean 'yes'?)",
+        "row 2 (line 3), column fastq_2: file not found:",
+    ):
+        assert expected in result.stderr

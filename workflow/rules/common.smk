@@ -125,7 +125,7 @@ def report_inputs(wildcards):
     inputs = {
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
         "lod": out(f"results/{patient}/interpret/{patient}.lod.tsv"),
-        "biomarkers": KB_INPUTS["biomarkers"],
+        **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
         "performance": resolve_path(config["report"]["performance"], REPO),
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
@@ -138,7 +138,27 @@ def report_inputs(wildcards):
     if identity_checked(patient):
         # A failed check (identity: on_mismatch: stop) leaves no JSON, so no report is built.
         inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
+    inputs.update(analysis_outputs(patient))
     return inputs
+
+
+def analysis_outputs(patient):
+    """The JSON of each analysis the level's `analyses:` switches on (rules/analyses.smk)."""
+    paths = {
+        "tmb": out(f"results/{patient}/tmb/{patient}.tmb.json"),
+        "msi": out(f"results/{patient}/msi/{patient}.msi.json"),
+        "germline": out(f"results/{patient}/germline/{patient}.germline_findings.json"),
+        "ffpe": out(f"results/{patient}/qc/{patient}.ffpe.json"),
+    }
+    return {name: path for name, path in paths.items() if config["analyses"][name]}
+
+
+def germline_table_if_consented(patient):
+    """The normal's germline table, only for a patient with germline consent and a normal."""
+    consent = samplesheet.patient_info(SHEET, patient)["germline_consent"] == "yes"
+    if consent and samplesheet.normal_sample(SHEET, patient):
+        return out(f"results/{patient}/annotate/{patient}.germline.tsv")
+    return []
 
 
 def pon_vcf():

@@ -6,8 +6,9 @@ import logging
 import pandas as pd
 import yaml
 
-from presis.kb import release
+from presis import kb, qc
 from presis.report import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
+from presis.report_sections import ANALYSES, add_sections, read_analyses
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 inputs, params = snakemake.input, snakemake.params
@@ -33,10 +34,17 @@ report = build_report(
     tumour_coverage=coverage[params.tumour],
     lod_sites=pd.read_csv(inputs.lod, sep="\t", keep_default_na=False, na_values=[""]),
     identity=json.load(open(inputs.identity)) if inputs.get("identity") else None,
-    kb=release(inputs.biomarkers),
+    kb=kb.release(inputs.biomarkers),
     performance=yaml.safe_load(open(inputs.performance)),
     provenance=provenance,
     config=config,
+)
+# The level's analyses (TMB, MSI, germline findings, FFPE) and the limit of detection per target.
+report = add_sections(
+    report,
+    analyses=read_analyses({name: inputs[name] for name in ANALYSES if name in inputs.keys()}),
+    kb=kb.load(kb.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema)),
+    tumour_targets=qc.read_mosdepth(inputs.regions[0], inputs.thresholds[0]),  # the tumour comes first
 )
 problems = validate_report(report, inputs.schema)
 if problems:

@@ -857,3 +857,56 @@ def simulate_scenario(
         somatic_truth=somatic_vcf,
         germline_truth=germline_vcf,
     )
+
+
+# --------------------------------------------------------------------------- planted cases
+
+
+def microsatellite_shifts(
+    reference: dict[str, str],
+    targets: list[Interval],
+    seed: int,
+    share: float,
+    vaf: float,
+    msi_settings: dict,
+) -> list[Variant]:
+    """An MSI-high tumour: somatic deletions of one or two repeat units at ``share`` of the panel's
+    microsatellites (the loci presis.msi evaluates, ``msi_settings`` = the config's ``msi:``), each
+    at ``vaf``. Deterministic in ``seed``; left-aligned like the caller's alleles."""
+    from presis.msi import find_microsatellites  # here, not at the top: presis.msi is not needed for reads
+
+    loci = find_microsatellites(reference, targets, msi_settings["min_homopolymer"], msi_settings["min_repeat_units"], msi_settings["flank"])
+    rng = random.Random(f"presis-sim:{seed}:msi")
+    chosen = sorted(rng.sample(loci, round(share * len(loci))), key=lambda locus: (locus.chrom, locus.start))
+    shifts = []
+    for locus in chosen:
+        sequence = reference[locus.chrom]
+        units = 2 if rng.random() < 0.3 and locus.length >= 4 * len(locus.unit) else 1
+        anchor = locus.start - 1  # 0-based base before the repeat: the VCF anchor
+        ref = sequence[anchor : locus.start + units * len(locus.unit)]
+        pos, ref, alt = left_align(sequence, anchor + 1, ref, ref[0])
+        shifts.append(Variant(locus.chrom, pos, ref, alt, origin="somatic", vaf=vaf))
+    return shifts
+
+
+def simulate_planted(
+    variants: Sequence[Variant],
+    reference: dict[str, str],
+    reference_fasta: str | Path,
+    targets: list[Interval],
+    patient: str,
+    tumour_depth: float,
+    normal_depth: float,
+    seed: int,
+    outdir: str | Path,
+) -> ScenarioData:
+    """Tumour/normal reads and truth for hand-placed variants (germline ones in both samples)."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    somatic = [v for v in variants if v.origin == "somatic"]
+    germline = [v for v in variants if v.origin == "germline"]
+    somatic_vcf = write_truth_vcf(somatic, reference, reference_fasta, outdir / f"{patient}.somatic_truth.vcf.gz", None)
+    germline_vcf = write_truth_vcf(germline, reference, reference_fasta, outdir / f"{patient}.germline_truth.vcf.gz", patient)
+    tumour = simulate_sample(reference, targets, variants, Sample(f"{patient}-T", tumour_depth, True, seed), outdir / f"{patient}-T")
+    normal = simulate_sample(reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N")
+    return ScenarioData(patient, (tumour.r1, tumour.r2), (normal.r1, normal.r2), somatic_vcf, germline_vcf)

@@ -1,0 +1,107 @@
+# The level-dependent analyses (config analyses: {tmb, msi, germline, ffpe}): each its own rule,
+# presis module and JSON, read by report_build only where the level's switch is on (common.smk).
+
+
+rule tmb:
+    input:
+        table=out("results/{patient}/interpret/{patient}.variants.tsv"),
+        regions=lambda wildcards: out(f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.regions.bed.gz"),
+        thresholds=lambda wildcards: out(f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.thresholds.bed.gz"),
+    output:
+        out("results/{patient}/tmb/{patient}.tmb.json"),
+    params:
+        settings=config["tmb"],
+        min_depth=config["somatic"]["min_depth"],
+    log:
+        out("logs/{patient}/tmb/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/tmb/{patient}.tsv")
+    threads: res("tmb")["threads"]
+    resources:
+        mem_mb=res("tmb")["mem_mb"],
+        runtime=res("tmb")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "tmb: tumour mutational burden of {wildcards.patient}"
+    script:
+        "../scripts/tmb.py"
+
+
+rule msi:
+    input:
+        bams=patient_bams,
+        bais=lambda wildcards: [f"{bam}.bai" for bam in patient_bams(wildcards)],
+        ref=REF_FASTA,
+        panel=PANEL_BED,
+    output:
+        out("results/{patient}/msi/{patient}.msi.json"),
+    params:
+        settings=config["msi"],
+        min_mapq=config["calling"]["min_mapq"],
+    log:
+        out("logs/{patient}/msi/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/msi/{patient}.tsv")
+    threads: res("msi")["threads"]
+    resources:
+        mem_mb=res("msi")["mem_mb"],
+        runtime=res("msi")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "msi: microsatellite instability of {wildcards.patient}"
+    script:
+        "../scripts/msi.py"
+
+
+rule ffpe_check:
+    input:
+        table=out("results/{patient}/interpret/{patient}.variants.tsv"),
+    output:
+        out("results/{patient}/qc/{patient}.ffpe.json"),
+    params:
+        settings=config["ffpe"],
+    log:
+        out("logs/{patient}/ffpe_check/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/ffpe_check/{patient}.tsv")
+    threads: res("ffpe_check")["threads"]
+    resources:
+        mem_mb=res("ffpe_check")["mem_mb"],
+        runtime=res("ffpe_check")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "ffpe_check: C>T/G>A among low-VAF candidates of {wildcards.patient}"
+    script:
+        "../scripts/ffpe_check.py"
+
+
+rule germline_findings:
+    input:
+        # Without consent or a normal the germline calls are not read at all (nothing is shown).
+        table=lambda wildcards: germline_table_if_consented(wildcards.patient),
+        genes=resolve_path(config["germline_findings"]["genes"], REPO),
+        known=resolve_path(config["germline_findings"]["known_variants"], REPO),
+        roles=resolve_path(config["germline_findings"]["gene_roles"], REPO),
+        gff3=REFERENCE["gff3"],
+    output:
+        out("results/{patient}/germline/{patient}.germline_findings.json"),
+    params:
+        consent=lambda wildcards: samplesheet.patient_info(SHEET, wildcards.patient)["germline_consent"],
+        nmd_distance=config["germline_findings"]["nmd_distance"],
+    log:
+        out("logs/{patient}/germline_findings/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/germline_findings/{patient}.tsv")
+    threads: res("germline_findings")["threads"]
+    resources:
+        mem_mb=res("germline_findings")["mem_mb"],
+        runtime=res("germline_findings")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "germline_findings: candidate germline findings of {wildcards.patient} (consent: {params.consent})"
+    script:
+        "../scripts/germline_findings.py"

@@ -1,0 +1,24 @@
+"""Snakemake script: germline findings of the normal (presis.germline_findings)."""
+
+import json
+import logging
+
+import pandas as pd
+
+from presis.germline_findings import findings, lof_genes, read_gene_list, read_known
+from presis.transcripts import load_transcripts
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""]) if snakemake.input.table else None
+result = findings(
+    table,
+    consent=snakemake.params.consent,
+    genes=read_gene_list(snakemake.input.genes),
+    known=read_known(snakemake.input.known),
+    lof=lof_genes(snakemake.input.roles),
+    transcripts=load_transcripts(snakemake.input.gff3),
+    nmd_distance=snakemake.params.nmd_distance,
+)
+with open(snakemake.output[0], "w") as fh:
+    json.dump(result, fh, indent=2, sort_keys=True)
+logging.info("germline findings: %s (%s)", result["status"], result["reason"])
