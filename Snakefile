@@ -48,6 +48,7 @@ include: "workflow/rules/annotate.smk"
 include: "workflow/rules/filter.smk"
 include: "workflow/rules/interpret.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/vardb.smk"
 
 
 rule all:
