@@ -96,3 +96,27 @@ def tumour_only_pon_run(tmp_path_factory, demo_run) -> Run:
     )
     assert run.returncode == 0, run.output[-5000:]
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 for the session (tests/postgres_cluster.py);
+    setup.sh installs Debian's postgresql, so a missing server is a failure, not a skip."""
+    from postgres_cluster import Cluster, pg_bindir
+
+    bindir = pg_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL's initdb was not found: run `bash setup.sh` (it installs Debian's postgresql)")
+    cluster = Cluster(bindir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def vardb_url(request, tmp_path) -> str:
+    """An empty variant database: an SQLite file, or a new database in the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'vardb.sqlite'}"
+    cluster = request.getfixturevalue("postgres")
+    return cluster.create_database(f"vardb_{abs(hash(request.node.nodeid)) % 10**12}")

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from typing import TextIO
 
 from presis.errors import InputError
 from presis.vardb import contribution, store
@@ -47,7 +45,7 @@ def add_vardb(commands: argparse._SubParsersAction) -> None:
     command("stats", "size of the database and its schema version", run_stats)
 
 
-def run_import(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_import(args: argparse.Namespace) -> int:
     # Every file is checked before anything is imported: one bad file imports nothing.
     loaded = [(path, contribution.load(path)) for path in args.files]
     engine = store.open_db(args.db)
@@ -57,11 +55,11 @@ def run_import(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             outcomes[store.import_contribution(engine, data)] += 1
     finally:
         engine.dispose()
-    print(f"imported {len(loaded)} contribution file(s): " + ", ".join(f"{n} {what}" for what, n in outcomes.items()), file=out)
+    print(f"imported {len(loaded)} contribution file(s): " + ", ".join(f"{n} {what}" for what, n in outcomes.items()))
     return 0
 
 
-def run_query(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_query(args: argparse.Namespace) -> int:
     store.parse_variant(args.variant)  # refused before the database is opened
     engine = store.open_db(args.db)
     try:
@@ -69,36 +67,36 @@ def run_query(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     finally:
         engine.dispose()
     if args.json:
-        print(json.dumps(result, indent=1), file=out)
+        print(json.dumps(result, indent=1))
         return 0
     gene = " ".join(x for x in (result["gene"], result["hgvs_p"]) if x)
-    print(f"{result['variant']} ({result['build']}){' ' + gene if gene else ''}", file=out)
-    print(f"callable contributors: {result['callable_contributors']}", file=out)
+    print(f"{result['variant']} ({result['build']}){' ' + gene if gene else ''}")
+    print(f"callable contributors: {result['callable_contributors']}")
     for origin, counts in result["origins"].items():
-        print(f"{origin} carriers: {counts['carriers']}", file=out)
+        print(f"{origin} carriers: {counts['carriers']}")
         for tumour_type, n in counts["by_tumour_type"].items():
-            print(f"  {tumour_type}: {n}", file=out)
-        print("  by VAF bin: " + ", ".join(f"{b} {n}" for b, n in counts["by_vaf_bin"].items()), file=out)
-    print(f"(counts of 1-{store.SUPPRESS_BELOW - 1} are shown as <{store.SUPPRESS_BELOW})", file=out)
+            print(f"  {tumour_type}: {n}")
+        print("  by VAF bin: " + ", ".join(f"{b} {n}" for b, n in counts["by_vaf_bin"].items()))
+    print(f"(counts of 1-{store.SUPPRESS_BELOW - 1} are shown as <{store.SUPPRESS_BELOW})")
     return 0
 
 
-def run_export(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_export(args: argparse.Namespace) -> int:
     engine = store.open_db(args.db)
     try:
         rows = store.export_rows(engine)
     finally:
         engine.dispose()
     if args.format == "tsv":
-        print("\t".join(store.EXPORT_COLUMNS), file=out)
+        print("\t".join(store.EXPORT_COLUMNS))
         for row in rows:
-            print("\t".join(str(row[c]) for c in store.EXPORT_COLUMNS), file=out)
+            print("\t".join(str(row[c]) for c in store.EXPORT_COLUMNS))
         return 0
-    print(vcf_header(), file=out)
+    print(vcf_header())
     for row in rows:
         info = f"SOMATIC={row['somatic']};GERMLINE={row['germline']};CALLABLE={row['callable']};BUILD={row['build']}"
         info += "".join(f";{k.upper()}={row[k]}" for k in ("gene", "hgvs_p") if row[k])
-        print("\t".join([row["chrom"], str(row["pos"]), ".", row["ref"], row["alt"], ".", ".", info]), file=out)
+        print("\t".join([row["chrom"], str(row["pos"]), ".", row["ref"], row["alt"], ".", ".", info]))
     return 0
 
 
@@ -117,7 +115,7 @@ def vcf_header() -> str:
     ])  # fmt: skip
 
 
-def run_withdraw(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_withdraw(args: argparse.Namespace) -> int:
     if not store.KEY_PATTERN.match(args.key):
         raise InputError("KEY: a contributor key is 64 lowercase hex digits (the 'contributor' field of the contribution file)")
     engine = store.open_db(args.db)
@@ -126,13 +124,13 @@ def run_withdraw(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     finally:
         engine.dispose()
     if removed is None:
-        print(f"withdraw {args.key}: no such contributor in the database (nothing to remove)", file=out)
+        print(f"withdraw {args.key}: no such contributor in the database (nothing to remove)")
     else:
-        print(f"withdrawn {args.key}: {removed[0]} variant observation(s) and {removed[1]} region(s) removed", file=out)
+        print(f"withdrawn {args.key}: {removed[0]} variant observation(s) and {removed[1]} region(s) removed")
     return 0
 
 
-def run_stats(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_stats(args: argparse.Namespace) -> int:
     engine = store.open_db(args.db)
     try:
         result = store.stats(engine)
@@ -141,5 +139,5 @@ def run_stats(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     for name, value in result.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
-        print(f"{name.replace('_', ' ')}: {value}", file=out)
+        print(f"{name.replace('_', ' ')}: {value}")
     return 0

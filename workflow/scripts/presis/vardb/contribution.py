@@ -127,6 +127,15 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
+def _describe(error) -> str:
+    """jsonschema's message, or for a huge value its size and the rule it breaks (the message
+    would begin with the whole value)."""
+    if len(error.message) <= 200:
+        return error.message
+    size = f"{len(error.instance)} items" if isinstance(error.instance, (list, dict)) else f"{len(str(error.instance))} characters"
+    return f"a value of {size} breaks the rule {error.validator} {_short(json.dumps(error.validator_value), 60)}"
+
+
 def validate(contribution: Any, source: str) -> None:
     """Raise one InputError naming each problem (at most MAX_PROBLEMS, each shortened: an
     oversized field must not be echoed back whole)."""
@@ -140,7 +149,7 @@ def validate(contribution: Any, source: str) -> None:
     problems = []
     for error in errors[:MAX_PROBLEMS]:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        problems.append(f"{where}: {_short(error.message)}")
+        problems.append(f"{where}: {_describe(error)}")
     if len(errors) > MAX_PROBLEMS:
         problems.append(f"… and {len(errors) - MAX_PROBLEMS} more")
     raise InputError(problems, f"{source}: not a valid presis variant-database contribution (rejected, nothing imported)")
