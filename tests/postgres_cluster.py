@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, bindir: Path):
+    def __init__(self, bindir: Path, fsync: bool = False):
         self.bindir = bindir
+        self.fsync = fsync
         self.folder = Path(tempfile.mkdtemp(prefix="presis-pg-"))
         self.data = self.folder / "data"
         self.port = free_port()
@@ -47,9 +48,10 @@ class Cluster:
         return subprocess.run([*prefix, *command], capture_output=True, text=True, check=True, cwd=self.folder)
 
     def start(self) -> None:
-        # trust on loopback only; fsync off: a test cluster need not survive a power cut.
+        # trust on loopback only; fsync off for tests (a test cluster need not survive a power
+        # cut), on for the benchmark.
         self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "presis", "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -F -c max_connections=50"
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=50" + ("" if self.fsync else " -F")
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

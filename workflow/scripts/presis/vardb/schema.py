@@ -60,7 +60,8 @@ regions = Table(
     Column("start", BigInteger, nullable=False),
     Column("end", BigInteger, nullable=False),
     Column("callable_bases", Integer, nullable=False),
-    Index("ix_regions_locus", "chrom", "start"),
+    Column("bin", Integer, nullable=False),  # presis.vardb.genomic_bins: an interval index
+    Index("ix_regions_locus", "chrom", "bin"),
     Index("ix_regions_contributor", "contributor_id"),
 )  # fmt: skip
 
