@@ -301,3 +301,17 @@ def test_query_without_carriers_still_counts_callable_contributors(vardb_url, tm
     assert code == 0 and "callable contributors: 6" in out and "somatic carriers: 0" in out
     result = json.loads(cli(capsys, "query", "--json", "--db", vardb_url, "chr12:1:C:T")[1])
     assert result["callable_contributors"] == "0"
+
+
+def test_genomic_bins_find_every_region_over_a_position():
+    import random
+
+    from presis.vardb.genomic_bins import MAX_END, bins_over, region_bin
+
+    rng = random.Random(6)
+    for _ in range(20_000):
+        start = rng.randrange(MAX_END - 1)
+        end = min(MAX_END, start + rng.choice([1, 150, 600, 5_000, 300_000, 40_000_000]))
+        assert region_bin(start, end) in bins_over(rng.randrange(start, end))
+    with pytest.raises(ValueError):
+        region_bin(10, 10)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -53,6 +54,8 @@ def bench(url: str, contributions: list[dict], queries: int) -> dict:
 
 
 def main() -> None:
+    # A stopped benchmark still stops its PostgreSQL server (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contributions", type=int, default=2000)
     parser.add_argument("--variants", type=int, default=300, help="variants per contribution")
