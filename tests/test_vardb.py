@@ -315,3 +315,9 @@ def test_genomic_bins_find_every_region_over_a_position():
         assert region_bin(start, end) in bins_over(rng.randrange(start, end))
     with pytest.raises(ValueError):
         region_bin(10, 10)
+
+
+def test_impossible_regions_are_rejected(tmp_path, capsys):
+    bad = make("p0", [KRAS_G12D], regions=[{**KRAS_REGION, "callable_bases": 10_000}])
+    code, _, err = cli(capsys, "import", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", str(write(tmp_path, bad)))
+    assert code == 1 and "regions/0: chr12:25245248-25245409 with 10000 callable bases is impossible" in err

@@ -139,12 +139,14 @@ def _describe(error) -> str:
 def validate(contribution: Any, source: str) -> None:
     """Raise one InputError naming each problem (at most MAX_PROBLEMS, each shortened: an
     oversized field must not be echoed back whole)."""
-    errors = sorted(validator().iter_errors(contribution), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator().iter_errors(contribution), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:
-        for region in contribution["regions"]:
-            if region["end"] <= region["start"] or region["callable_bases"] > region["end"] - region["start"]:
-                errors_text = f"region {region['chrom']}:{region['start']}-{region['end']} has an impossible span"
-                raise InputError([errors_text], source)
+        # What a schema cannot say: a span is not empty and holds no more callable bases than bases.
+        impossible = [f"regions/{i}: {r['chrom']}:{r['start']}-{r['end']} with {r['callable_bases']} callable bases is impossible"
+                      for i, r in enumerate(contribution["regions"])
+                      if r["end"] <= r["start"] or r["callable_bases"] > r["end"] - r["start"]]  # fmt: skip
+        if impossible:
+            raise InputError(impossible[:MAX_PROBLEMS], f"{source}: not a valid presis variant-database contribution (rejected, nothing imported)")
         return
     problems = []
     for error in errors[:MAX_PROBLEMS]:
