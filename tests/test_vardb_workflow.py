@@ -93,3 +93,11 @@ def test_contribution_on_without_a_secret_fails_and_says_how(demo_run, tmp_path)
     assert "no contributor secret is configured" in output and "export PRESIS_VARDB_SECRET=" in output
     assert "Job stats" in output and output.count("vardb_contribution: national") >= 1
     assert "align_bwa" not in output  # nothing else was re-run
+
+
+def test_tumour_only_contributes_somatic_calls_only(tumour_only_run):
+    """Without a normal, 'likely germline' is a guess: no germline origin is contributed."""
+    data = contribution.load(tumour_only_run.result(CONTRIBUTION))
+    origins = {v["origin"] for v in data["variants"]}
+    assert origins == {"somatic"}
+    assert ("chr12", 25245350, "C", "T") in {(v["chrom"], v["pos"], v["ref"], v["alt"]) for v in data["variants"]}
