@@ -321,3 +321,16 @@ def test_impossible_regions_are_rejected(tmp_path, capsys):
     bad = make("p0", [KRAS_G12D], regions=[{**KRAS_REGION, "callable_bases": 10_000}])
     code, _, err = cli(capsys, "import", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", str(write(tmp_path, bad)))
     assert code == 1 and "regions/0: chr12:25245248-25245409 with 10000 callable bases is impossible" in err
+
+
+def test_a_demo_keyed_file_is_imported_only_when_allowed(vardb_url, tmp_path, capsys):
+    from conftest import REPO
+    from presis.vardb.secret import is_demo_secret
+
+    assert is_demo_secret((REPO / "config" / "vardb" / "demo.secret").read_text().strip().encode())
+    assert not is_demo_secret(b"hospital-secret-0123")
+    path = write(tmp_path, {**make("p0", [KRAS_G12D]), "demo_key": True})
+    code, _, err = cli(capsys, "import", "--db", vardb_url, str(path))
+    assert code == 1 and "public demo secret" in err and table_sizes(vardb_url)["contributors"] == 0
+    code, out, _ = cli(capsys, "import", "--allow-demo", "--db", vardb_url, str(path))
+    assert code == 0 and "1 added" in out

@@ -33,7 +33,7 @@ def read_names(limit: int = 200) -> list[str]:
 
 def test_demo_contribution_has_the_findings_in_real_coordinates(demo_run):
     data = contribution.load(demo_run.result(CONTRIBUTION))
-    assert data["contributor"] == contributor_key("DEMO", DEMO_SECRET.encode())
+    assert data["contributor"] == contributor_key("DEMO", DEMO_SECRET.encode()) and data["demo_key"] is True
     assert (data["build"], data["hospital_level"], data["tumour_type"]) == ("GRCh38", 2, "LUAD")
     somatic = {(v["chrom"], v["pos"], v["ref"], v["alt"]): v for v in data["variants"] if v["origin"] == "somatic"}
     assert len(somatic) == 30  # the demo's 30 somatic truth variants in the panel (test_workflow_demo.py)
@@ -50,7 +50,7 @@ def test_nothing_identifying_and_no_secret_anywhere(demo_run, tmp_path, capsys):
     url = f"sqlite:///{db}"
     source = demo_run.result(CONTRIBUTION)
     outputs = []
-    for args in (("import", str(source)), ("query", "chr12:25245350:C:T"), ("query", "--json", "chr7:55191822:T:G"),
+    for args in (("import", "--allow-demo", str(source)), ("query", "chr12:25245350:C:T"), ("query", "--json", "chr7:55191822:T:G"),
                  ("export", "--format", "vcf"), ("export", "--format", "tsv"), ("stats",)):  # fmt: skip
         assert main(["vardb", args[0], "--db", url, *args[1:]]) == 0
         captured = capsys.readouterr()
@@ -101,3 +101,9 @@ def test_tumour_only_contributes_somatic_calls_only(tumour_only_run):
     origins = {v["origin"] for v in data["variants"]}
     assert origins == {"somatic"}
     assert ("chr12", 25245350, "C", "T") in {(v["chrom"], v["pos"], v["ref"], v["alt"]) for v in data["variants"]}
+
+
+def test_demo_keyed_contribution_is_refused_by_default(demo_run, tmp_path, capsys):
+    code = main(["vardb", "import", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", str(demo_run.result(CONTRIBUTION))])
+    err = capsys.readouterr().err
+    assert code == 1 and "keyed with presis' public demo secret" in err and "--allow-demo" in err

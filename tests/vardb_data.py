@@ -20,7 +20,8 @@ def key_of(name: str) -> str:
 def contribution(name: str, variants: list[dict], regions: list[dict] | None = None, tumour_type: str = "LUAD",
                  level: int = 2, origin: str = "somatic", vaf_bin: str = "0.05-0.35") -> dict:  # fmt: skip
     return {
-        "format": FORMAT, "format_version": FORMAT_VERSION, "contributor": key_of(name), "build": "GRCh38",
+        "format": FORMAT, "format_version": FORMAT_VERSION, "contributor": key_of(name), "demo_key": False,
+        "build": "GRCh38",
         "hospital_level": level, "tumour_type": tumour_type,
         "variants": [{"origin": origin, "vaf_bin": vaf_bin, **v} for v in variants],
         "regions": [KRAS_REGION] if regions is None else regions,

@@ -9,7 +9,7 @@ import sys
 from presis.coords import ContigMap
 from presis.errors import InputError
 from presis.vardb import contribution
-from presis.vardb.secret import contributor_key, read_secret
+from presis.vardb.secret import contributor_key, is_demo_secret, read_secret
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 try:
@@ -26,7 +26,10 @@ data = contribution.build_contribution(
     germline=contribution.read_table(snakemake.input.get("germline")),
     thresholds=contribution.read_thresholds(snakemake.input.thresholds),
     contigs=ContigMap.load(snakemake.params.contigs),
+    demo_key=is_demo_secret(secret),
 )
+if data["demo_key"]:
+    logging.warning("keyed with the public demo secret: set the hospital's own before sending (README)")
 with open(snakemake.output[0], "w") as fh:
     fh.write(contribution.dumps(data))
 origins = [v["origin"] for v in data["variants"]]

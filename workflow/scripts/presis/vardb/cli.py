@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from presis.errors import InputError
 from presis.vardb import contribution, store
@@ -34,6 +35,10 @@ def add_vardb(commands: argparse._SubParsersAction) -> None:
     command("import", "import contribution files (each checked first; the same file twice changes nothing; "
             "a newer file of the same contributor replaces the older)", run_import).add_argument(
         "files", metavar="FILE", nargs="+", help="results/<patient>/vardb/<patient>.contribution.json")  # fmt: skip
+    sub.choices["import"].add_argument(
+        "--allow-demo", action="store_true",
+        help="import files keyed with presis' public demo secret too (demos and tests only)",
+    )  # fmt: skip
     query = command("query", "carriers of a variant by origin and tumour type, and the callable contributors", run_query)
     query.add_argument("variant", metavar="CHROM:POS:REF:ALT", help="e.g. chr12:25245350:C:T")
     query.add_argument("--build", default="GRCh38", help="genome build (default GRCh38)")
@@ -48,6 +53,14 @@ def add_vardb(commands: argparse._SubParsersAction) -> None:
 def run_import(args: argparse.Namespace) -> int:
     # Every file is checked before anything is imported: one bad file imports nothing.
     loaded = [(path, contribution.load(path)) for path in args.files]
+    demo = [Path(path).name for path, data in loaded if data["demo_key"]]
+    if demo and not args.allow_demo:
+        raise InputError(
+            [f"{name}: keyed with presis' public demo secret, so its key protects no one — the hospital sets its "
+             "own secret (README: National variant database) and re-runs the contribution; --allow-demo "
+             "imports it anyway (demos and tests only)" for name in demo],
+            "presis vardb import (nothing imported)",
+        )  # fmt: skip
     engine = store.open_db(args.db)
     try:
         outcomes = {"added": 0, "replaced": 0, "unchanged": 0}

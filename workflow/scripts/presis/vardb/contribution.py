@@ -100,6 +100,7 @@ def build_contribution(
     germline: pd.DataFrame | None,
     thresholds: pd.DataFrame,
     contigs: ContigMap,
+    demo_key: bool = False,
 ) -> dict:
     """The contribution (validated): one entry per variant and origin, sorted, so the same
     results always give the same file."""
@@ -109,6 +110,7 @@ def build_contribution(
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "contributor": key,
+        "demo_key": demo_key,
         "build": build,
         "hospital_level": int(level),
         "tumour_type": tumour_type or None,

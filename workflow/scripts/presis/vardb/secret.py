@@ -17,7 +17,10 @@ from pathlib import Path
 
 from presis.errors import InputError
 
-MIN_SECRET_LENGTH = 16  # shorter secrets can be guessed by brute force over patient ids
+MIN_SECRET_LENGTH = 16
+# sha256 of config/vardb/demo.secret, the bundled demo's public secret: a key made with it
+# protects no one, so contributions say so and the national import refuses them by default.
+DEMO_SECRET_SHA256 = "91726913a04dfb13f9a2497f63455c731ab7d8543d3e141dbd91f4fe0974a920"  # shorter secrets can be guessed by brute force over patient ids
 HOW_TO_SET = (
     "set a per-hospital secret of at least {n} characters: export {env}=… in the environment that "
     "runs presis, or write it to a file readable only by presis and name that file in the site "
@@ -43,6 +46,10 @@ def read_secret(env_name: str, secret_file: str | None, environ: Mapping[str, st
         raise InputError(f"the secret in {source} is shorter than {MIN_SECRET_LENGTH} characters — {how}",
                          "national variant database contribution")  # fmt: skip
     return value.encode()
+
+
+def is_demo_secret(secret: bytes) -> bool:
+    return hashlib.sha256(secret).hexdigest() == DEMO_SECRET_SHA256
 
 
 def contributor_key(patient: str, secret: bytes) -> str:
