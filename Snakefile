@@ -49,6 +49,7 @@ include: "workflow/rules/filter.smk"
 include: "workflow/rules/interpret.smk"
 include: "workflow/rules/analyses.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/vardb.smk"
 
 
 rule all:

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(bwa samtools bcftools tabix fastp mosdepth freebayes libhts-dev gzip git python3-venv chromium)
+# chromium: tests/test_report_browser.py renders the report; postgresql: the tests start a throwaway
+# cluster to run the variant-database tests on it too.
+packages=(bwa samtools bcftools tabix fastp mosdepth freebayes libhts-dev gzip git python3-venv chromium postgresql)
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 
 missing=()

@@ -100,6 +100,8 @@ def final_outputs():
                 out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]
             )
             targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
+            if config["vardb"]["contribute"]:
+                targets.append(out(f"results/{patient}/vardb/{patient}.contribution.json"))
         if samplesheet.normal_sample(SHEET, patient):
             targets.append(out(f"results/{patient}/calls/{patient}.germline.vcf.gz.tbi"))
             targets.append(out(f"results/{patient}/annotate/{patient}.germline.tsv"))
@@ -171,3 +173,17 @@ def pon_vcf():
 def classify_resources(wildcards):
     resources = {"pon": pon_vcf(), "population": config["population"]["vcf"]}
     return {name: path for name, path in resources.items() if path}
+
+
+def vardb_inputs(wildcards):
+    """The filtered somatic table, the tumour's coverage, the germline table (with a normal),
+    and the report (so only a patient whose report was built contributes)."""
+    patient = wildcards.patient
+    inputs = {
+        "somatic": out(f"results/{patient}/filter/{patient}.variants.tsv"),
+        "thresholds": out(f"results/{patient}/coverage/{sample_of(patient, 'tumour')}.thresholds.bed.gz"),
+        "report": out(f"results/{patient}/report/{patient}.report.json"),
+    }
+    if samplesheet.normal_sample(SHEET, patient):
+        inputs["germline"] = out(f"results/{patient}/annotate/{patient}.germline.tsv")
+    return inputs

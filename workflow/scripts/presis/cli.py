@@ -1,4 +1,4 @@
-"""The `presis` command: one subcommand per job (`presis validate SHEET`; `run`, `vardb …` to come).
+"""The `presis` command: one subcommand per job (`presis validate SHEET`, `run`, `vardb …`).
 
 A user's mistake (presis.errors.InputError) is printed as its list of problems on stderr
 with exit status 1 — never a traceback; anything else is a bug and keeps its traceback.
@@ -15,6 +15,7 @@ from typing import Callable
 
 from presis import __version__, samplesheet
 from presis.errors import InputError
+from presis.vardb.cli import add_vardb
 
 Handler = Callable[[argparse.Namespace], int]
 REPO = Path(__file__).resolve().parents[3]
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", title="commands", required=True)
     add_validate(commands)
     add_run(commands)
+    add_vardb(commands)
     return parser
 
 

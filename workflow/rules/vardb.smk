@@ -1,0 +1,33 @@
+# The patient's contribution to the national pseudonymised variant database (presis.vardb):
+# written at the end of the run, for the hospital to read before sending it. It waits for the
+# report, so a patient whose run stopped (e.g. a tumour/normal identity mismatch) contributes
+# nothing. The secret is read by the script from the environment or the secrets file, never
+# passed through the config or params.
+
+
+rule vardb_contribution:
+    input:
+        unpack(vardb_inputs),
+    output:
+        out("results/{patient}/vardb/{patient}.contribution.json"),
+    params:
+        contigs=REFERENCE.get("contigs"),
+        build=config["reference"]["build"],
+        level=config["level"],
+        tumour_type=lambda wildcards: samplesheet.patient_info(SHEET, wildcards.patient)["tumour_type"],
+        secret_env=config["vardb"]["secret_env"],
+        secret_file=resolve_path(config["vardb"]["secret_file"], REPO) if config["vardb"]["secret_file"] else None,
+    log:
+        out("logs/{patient}/vardb_contribution/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/vardb_contribution/{patient}.tsv")
+    threads: res("vardb_contribution")["threads"]
+    resources:
+        mem_mb=res("vardb_contribution")["mem_mb"],
+        runtime=res("vardb_contribution")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "vardb_contribution: national variant database contribution of {wildcards.patient}"
+    script:
+        "../scripts/vardb_contribution.py"

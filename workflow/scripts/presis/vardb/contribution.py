@@ -1,0 +1,177 @@
+"""One patient's contribution to the national variant database: build it, read it, check it.
+
+A contribution holds only what the database counts — per variant: build, chromosome and
+position (real coordinates when the reference has a contig table), alleles, gene, HGVS p.,
+origin, tumour type, hospital level and a VAF bin; per panel region: the bases with depth
+>= 20, the denominator of every frequency. Nothing else can be carried: the JSON Schema gives
+every string a pattern and a length limit, so names, sample ids, dates, free text, read names
+and file paths have nowhere to go.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jsonschema import Draft202012Validator
+
+from presis.coords import ContigMap
+from presis.errors import InputError
+from presis.vafbins import vaf_bin
+
+FORMAT = "presis-vardb-contribution"
+FORMAT_VERSION = 1
+SCHEMA_FILE = Path(__file__).with_name("contribution.schema.json")
+CALLABLE_DEPTH = 20
+# A contribution of a whole exome with its germline calls stays far below this; anything
+# larger is refused before it is parsed (a JSON bomb must not exhaust the server's memory).
+MAX_BYTES = 20_000_000
+MAX_PROBLEMS = 10
+GERMLINE_ZYGOSITY = ("heterozygous", "homozygous")
+
+
+@lru_cache(maxsize=1)
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" else str(value)
+
+
+def _variant(row: pd.Series, contigs: ContigMap, origin: str, vaf: float) -> dict:
+    chrom, pos = contigs.to_genomic(str(row["chrom"]), int(row["pos"]))
+    return {
+        "chrom": chrom, "pos": pos, "ref": row["ref"], "alt": row["alt"],
+        "gene": _text(row.get("gene")), "hgvs_p": _text(row.get("hgvs_p")),
+        "origin": origin, "vaf_bin": vaf_bin(float(vaf)),
+    }  # fmt: skip
+
+
+def somatic_variants(table: pd.DataFrame, contigs: ContigMap) -> list[dict]:
+    """The somatic calls of the filtered table inside the panel (the regions give the denominator);
+    reporting filters (consequence, report VAF) do not matter for a frequency."""
+    called = table[(table["status"] == "somatic") & table["in_panel"].astype(str).isin(["True", "true", "1"])]
+    return [_variant(row, contigs, "somatic", row["tumour_vaf"]) for _, row in called.iterrows()]
+
+
+def germline_variants(table: pd.DataFrame | None, contigs: ContigMap) -> list[dict]:
+    """PASS germline calls of the matched normal (called on the panel only). Tumour-only
+    'likely germline' calls are not contributed: without a normal their origin is a guess."""
+    if table is None:
+        return []
+    called = table[(table["filters"] == "PASS") & table["zygosity"].isin(GERMLINE_ZYGOSITY)]
+    return [_variant(row, contigs, "germline", row["vaf"]) for _, row in called.iterrows()]
+
+
+def callable_regions(thresholds: pd.DataFrame, contigs: ContigMap, depth: int = CALLABLE_DEPTH) -> list[dict]:
+    """Per panel region (mosdepth --thresholds output), the bases covered >= ``depth``."""
+    column = f"{depth}X"
+    if column not in thresholds.columns:
+        raise InputError(f"mosdepth thresholds lack the column {column}: add {depth} to qc.depth_thresholds")
+    regions = []
+    for _, row in thresholds.iterrows():
+        chrom, start = contigs.to_genomic(str(row["#chrom"]), int(row["start"]))
+        regions.append({"chrom": chrom, "start": start, "end": start + int(row["end"]) - int(row["start"]),
+                        "callable_bases": int(row[column])})  # fmt: skip
+    return sorted(regions, key=lambda r: (r["chrom"], r["start"], r["end"]))
+
+
+def read_thresholds(path: str | Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", dtype={"#chrom": str})
+
+
+def read_table(path: str | Path | None) -> pd.DataFrame | None:
+    if not path:
+        return None
+    return pd.read_csv(path, sep="\t", keep_default_na=False, na_values=[""], dtype={"chrom": str})
+
+
+def build_contribution(
+    key: str,
+    build: str,
+    level: int,
+    tumour_type: str | None,
+    somatic: pd.DataFrame,
+    germline: pd.DataFrame | None,
+    thresholds: pd.DataFrame,
+    contigs: ContigMap,
+    demo_key: bool = False,
+) -> dict:
+    """The contribution (validated): one entry per variant and origin, sorted, so the same
+    results always give the same file."""
+    variants = somatic_variants(somatic, contigs) + germline_variants(germline, contigs)
+    unique = {(v["chrom"], v["pos"], v["ref"], v["alt"], v["origin"]): v for v in variants}
+    contribution = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "contributor": key,
+        "demo_key": demo_key,
+        "build": build,
+        "hospital_level": int(level),
+        "tumour_type": tumour_type or None,
+        "variants": [unique[k] for k in sorted(unique)],
+        "regions": callable_regions(thresholds, contigs),
+    }
+    validate(contribution, "the contribution built")
+    return contribution
+
+
+def dumps(contribution: dict) -> str:
+    return json.dumps(contribution, indent=1, sort_keys=True) + "\n"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
+def _describe(error) -> str:
+    """jsonschema's message, or for a huge value its size and the rule it breaks (the message
+    would begin with the whole value)."""
+    if len(error.message) <= 200:
+        return error.message
+    size = f"{len(error.instance)} items" if isinstance(error.instance, (list, dict)) else f"{len(str(error.instance))} characters"
+    return f"a value of {size} breaks the rule {error.validator} {_short(json.dumps(error.validator_value), 60)}"
+
+
+def validate(contribution: Any, source: str) -> None:
+    """Raise one InputError naming each problem (at most MAX_PROBLEMS, each shortened: an
+    oversized field must not be echoed back whole)."""
+    errors = sorted(validator().iter_errors(contribution), key=lambda e: [str(p) for p in e.absolute_path])
+    if not errors:
+        # What a schema cannot say: a span is not empty and holds no more callable bases than bases.
+        impossible = [f"regions/{i}: {r['chrom']}:{r['start']}-{r['end']} with {r['callable_bases']} callable bases is impossible"
+                      for i, r in enumerate(contribution["regions"])
+                      if r["end"] <= r["start"] or r["callable_bases"] > r["end"] - r["start"]]  # fmt: skip
+        if impossible:
+            raise InputError(impossible[:MAX_PROBLEMS], f"{source}: not a valid presis variant-database contribution (rejected, nothing imported)")
+        return
+    problems = []
+    for error in errors[:MAX_PROBLEMS]:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        problems.append(f"{where}: {_describe(error)}")
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(f"… and {len(errors) - MAX_PROBLEMS} more")
+    raise InputError(problems, f"{source}: not a valid presis variant-database contribution (rejected, nothing imported)")
+
+
+def load(path: str | Path) -> dict:
+    """Read and validate a contribution file; anything else is refused with a clear message."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputError(f"cannot read the file: {error.strerror}", name) from None
+    if size > MAX_BYTES:
+        raise InputError(f"{size} bytes is more than a contribution can be ({MAX_BYTES}): rejected unread", name)
+    try:
+        data = json.loads(path.read_bytes())
+    except (ValueError, RecursionError) as error:
+        raise InputError(f"not JSON ({_short(str(error))}): rejected", name) from None
+    validate(data, name)
+    return data

@@ -1,0 +1,37 @@
+"""Snakemake script: one patient's variant-database contribution (presis.vardb.contribution).
+
+Logs counts only: never the secret, the key, the patient or a path.
+"""
+
+import logging
+import sys
+
+from presis.coords import ContigMap
+from presis.errors import InputError
+from presis.vardb import contribution
+from presis.vardb.secret import contributor_key, is_demo_secret, read_secret
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+try:
+    secret = read_secret(snakemake.params.secret_env, snakemake.params.secret_file)
+except InputError as error:
+    logging.error("%s", error)
+    sys.exit(f"vardb_contribution: {error}")
+data = contribution.build_contribution(
+    key=contributor_key(snakemake.wildcards.patient, secret),
+    build=snakemake.params.build,
+    level=snakemake.params.level,
+    tumour_type=snakemake.params.tumour_type,
+    somatic=contribution.read_table(snakemake.input.somatic),
+    germline=contribution.read_table(snakemake.input.get("germline")),
+    thresholds=contribution.read_thresholds(snakemake.input.thresholds),
+    contigs=ContigMap.load(snakemake.params.contigs),
+    demo_key=is_demo_secret(secret),
+)
+if data["demo_key"]:
+    logging.warning("keyed with the public demo secret: set the hospital's own before sending (README)")
+with open(snakemake.output[0], "w") as fh:
+    fh.write(contribution.dumps(data))
+origins = [v["origin"] for v in data["variants"]]
+logging.info("contribution: %d somatic and %d germline variants, %d panel regions",
+             origins.count("somatic"), origins.count("germline"), len(data["regions"]))  # fmt: skip
