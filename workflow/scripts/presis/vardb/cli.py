@@ -61,24 +61,18 @@ def run_import(args: argparse.Namespace) -> int:
              "imports it anyway (demos and tests only)" for name in demo],
             "presis vardb import (nothing imported)",
         )  # fmt: skip
-    engine = store.open_db(args.db)
-    try:
+    with store.opened(args.db) as engine:
         outcomes = {"added": 0, "replaced": 0, "unchanged": 0}
         for _, data in loaded:
             outcomes[store.import_contribution(engine, data)] += 1
-    finally:
-        engine.dispose()
     print(f"imported {len(loaded)} contribution file(s): " + ", ".join(f"{n} {what}" for what, n in outcomes.items()))
     return 0
 
 
 def run_query(args: argparse.Namespace) -> int:
     store.parse_variant(args.variant)  # refused before the database is opened
-    engine = store.open_db(args.db)
-    try:
+    with store.opened(args.db) as engine:
         result = store.query(engine, args.variant, args.build)
-    finally:
-        engine.dispose()
     if args.json:
         print(json.dumps(result, indent=1))
         return 0
@@ -95,11 +89,8 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    engine = store.open_db(args.db)
-    try:
+    with store.opened(args.db) as engine:
         rows = store.export_rows(engine)
-    finally:
-        engine.dispose()
     if args.format == "tsv":
         print("\t".join(store.EXPORT_COLUMNS))
         for row in rows:
@@ -131,11 +122,8 @@ def vcf_header() -> str:
 def run_withdraw(args: argparse.Namespace) -> int:
     if not store.KEY_PATTERN.match(args.key):
         raise InputError("KEY: a contributor key is 64 lowercase hex digits (the 'contributor' field of the contribution file)")
-    engine = store.open_db(args.db)
-    try:
+    with store.opened(args.db) as engine:
         removed = store.withdraw(engine, args.key)
-    finally:
-        engine.dispose()
     if removed is None:
         print(f"withdraw {args.key}: no such contributor in the database (nothing to remove)")
     else:
@@ -144,11 +132,8 @@ def run_withdraw(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    engine = store.open_db(args.db)
-    try:
+    with store.opened(args.db) as engine:
         result = store.stats(engine)
-    finally:
-        engine.dispose()
     for name, value in result.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"

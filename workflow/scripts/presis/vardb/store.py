@@ -75,6 +75,16 @@ def engine_for(url: str) -> Engine:
 
 
 @contextmanager
+def opened(url: str) -> Iterator[Engine]:
+    """``open_db`` for one command: the engine's connections are closed afterwards."""
+    engine = open_db(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """One write transaction holding the database's write lock."""
     with engine.connect().execution_options(presis_write=True) as connection, connection.begin():
