@@ -6,6 +6,7 @@ import logging
 import pandas as pd
 import yaml
 
+from presis.provenance import reported_config
 from presis.report import build_report, render_html, sample_qc, validate_report, write_tsv
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
@@ -21,7 +22,7 @@ for i, sample in enumerate(params.samples):
     )
 
 versions = json.load(open(inputs.versions))
-provenance = {**versions, "reference": json.load(open(inputs.checksums)), "config": config}
+provenance = {**versions, "reference": json.load(open(inputs.checksums)), "config": reported_config(config)}
 report = build_report(
     patient=snakemake.wildcards.patient,
     info=params.info,
