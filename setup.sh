@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(bwa samtools bcftools tabix fastp mosdepth freebayes libhts-dev gzip git python3-venv)
+packages=(bwa samtools bcftools tabix fastp mosdepth freebayes libhts-dev gzip git python3-venv
+          slurmctld slurmd slurm-client munge)  # SLURM: the test cluster of tests/slurm/
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 
 missing=()
