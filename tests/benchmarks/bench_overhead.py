@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,7 @@ REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 DEMO_READS = REPO / "tests" / "data" / "reads" / "demo"
 # 10x the demo's nominal depths (400x tumour, 150x normal); frozen seed.
-BIG = Scenario(name="overhead-10x", seed=20261127, tumour_depth=4000, normal_depth=1500, purity=1.0,
+BIG = Scenario(name="overhead10x", seed=20261127, tumour_depth=4000, normal_depth=1500, purity=1.0,
                n_somatic=30, n_germline=34, vaf_range=(0.05, 0.4), patient="BIG")  # fmt: skip
 PREPARE = ["reference_bwa_index", "reference_shards", "identity_sites", "provenance_config"]
 
@@ -71,6 +72,20 @@ def demo_pair(patient: str) -> list[Sample]:
                DEMO_READS / f"DEMO-{k[0].upper()}_R2.fastq.gz")  # fmt: skip
         for k in ("tumour", "normal")
     ]
+
+
+def demo_copies(folder: Path, patients: int) -> list[Sample]:
+    """The demo pair once per patient, each from its own copy of the FASTQs (a sample sheet
+    must not name one FASTQ twice)."""
+    samples = []
+    for i in range(1, patients + 1):
+        copy = folder / "reads" / f"P{i}"
+        copy.mkdir(parents=True, exist_ok=True)
+        for s in demo_pair(f"P{i}"):
+            for read in (s.r1, s.r2):
+                shutil.copyfile(read, copy / read.name)
+            samples.append(Sample(s.patient, s.name, s.kind, copy / s.r1.name, copy / s.r2.name))
+    return samples
 
 
 def big_pair(cache: Path) -> list[Sample]:
@@ -205,7 +220,7 @@ def main() -> None:
     cases = {
         "demo": lambda: demo_pair("DEMO"),
         "big": lambda: big_pair(args.cache),
-        "demo4": lambda: [s for i in range(1, 5) for s in demo_pair(f"P{i}")],
+        "demo4": lambda: demo_copies(root / "demo4-reads", 4),
     }
     wanted = args.cases.split(",")
     with tempfile.TemporaryDirectory(prefix="presis-bench-") as tmp:
