@@ -10,6 +10,6 @@ test: setup
 lint: setup
 	.venv/bin/snakemake --lint --configfile config/config.yaml
 bench: setup
-	.venv/bin/python tests/benchmarks/bench_demo.py
+	.venv/bin/python tests/benchmarks/bench_overhead.py
 bench-calling: setup
 	.venv/bin/python tests/benchmarks/bench_calling.py

@@ -52,6 +52,28 @@ include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
 
 
+# On a cluster these steps run in the main Snakemake process's machine, not as jobs: each
+# reads or writes kilobytes of variant tables in about a second, while a cluster job costs
+# tens of seconds of queueing, start-up and status polling. (Locally it makes no difference.)
+localrules:
+    provenance_versions,
+    provenance_config,
+    reference_shards,
+    panel_from_genes,
+    call_gather,
+    call_classify,
+    annotate_csq,
+    annotate_table,
+    filter_panel,
+    interpret_variants,
+    report_build,
+    identity_sites,
+    identity_check,
+    germline_gather,
+    germline_csq,
+    germline_table,
+
+
 rule all:
     input:
         final_outputs(),

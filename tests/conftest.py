@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 DEMO_READS = DATA / "reads" / "demo"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+# The one field of a report that differs between two runs on the same inputs.
+TIMESTAMP_FIELD = "generated_at"
 
 
 @dataclass
@@ -32,16 +35,33 @@ class Run:
         return self.outdir / "results" / relative
 
 
-def run_workflow(outdir: Path, *config: str, extra: tuple[str, ...] = ()) -> Run:
-    """The real workflow on the bundled data, results below ``outdir``."""
-    command = [
+def workflow_command(outdir: Path, *config: str, extra: tuple[str, ...] = ()) -> list[str]:
+    return [
         str(SNAKEMAKE), "--configfile", "config/config.yaml", "--cores", "2",
         "--config", f"outdir={outdir}", *config, *extra,
     ]  # fmt: skip
+
+
+def run_workflow(outdir: Path, *config: str, extra: tuple[str, ...] = (), env: dict | None = None) -> Run:
+    """The real workflow on the bundled data, results below ``outdir``."""
+    command = workflow_command(outdir, *config, extra=extra)
     # The demo keys its contribution with the demo secret file, whatever the developer's shell holds.
     environ = {name: value for name, value in os.environ.items() if name != "PRESIS_VARDB_SECRET"}
+    environ.update(env or {})
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=environ)
     return Run(outdir, proc.returncode, proc.stdout + proc.stderr)
+
+
+def without_timestamp(report: dict) -> dict:
+    return {key: value for key, value in report.items() if key != TIMESTAMP_FIELD}
+
+
+def report_bytes_without_timestamp(path: Path) -> bytes:
+    """The report JSON as written, its timestamp value blanked (the file's own bytes otherwise)."""
+    data = path.read_bytes()
+    blanked, count = re.subn(rb'("' + TIMESTAMP_FIELD.encode() + rb'": )"[^"]*"', rb'\1""', data)
+    assert count == 1, f"{path} has {count} {TIMESTAMP_FIELD} fields, expected 1"
+    return blanked
 
 
 def write_sheet(path: Path, rows: list[dict]) -> Path:

@@ -7,6 +7,7 @@ import pandas as pd
 import yaml
 
 from presis import kb, qc
+from presis.provenance import reported_config
 from presis.report import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
 from presis.report_sections import ANALYSES, add_sections, read_analyses
 
@@ -23,7 +24,7 @@ for i, sample in enumerate(params.samples):
     )
 
 versions = json.load(open(inputs.versions))
-provenance = {**versions, "reference": json.load(open(inputs.checksums)), "config": config}
+provenance = {**versions, "reference": json.load(open(inputs.checksums)), "config": reported_config(config)}
 report = build_report(
     patient=snakemake.wildcards.patient,
     info=params.info,

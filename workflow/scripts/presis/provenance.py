@@ -18,6 +18,14 @@ TOOLS = {
     "mosdepth": (["mosdepth", "--version"], r"mosdepth\s+(\S+)"),
 }
 PYTHON_PACKAGES = ("snakemake", "pysam", "cyvcf2", "pandas", "pyyaml", "jsonschema", "jinja2")
+# Settings that say where a run wrote, not how it analysed: they differ between runs of the
+# same inputs (an absolute path), so reports leave them out. effective_config.yaml keeps them.
+RUN_LOCATION_KEYS = ("outdir",)
+
+
+def reported_config(config: dict) -> dict:
+    """The effective configuration as a report records it: without the run's location."""
+    return {key: value for key, value in config.items() if key not in RUN_LOCATION_KEYS}
 
 
 def run_quietly(command: list[str]) -> str:

@@ -1,0 +1,244 @@
+"""Benchmark: the workflow's overhead over the bare tool chain, its steps' time and peak memory.
+
+Run: `make bench` (= `.venv/bin/python tests/benchmarks/bench_overhead.py [--cores N]
+[--cases demo,big,demo4] [--keep DIR]`). Not a test: it prints figures, asserts nothing.
+
+Cases: `demo` (the bundled tumour/normal pair), `big` (a 10x deeper tumour/normal panel
+sample simulated by presis.simulate with a fixed seed, cached under ~/.cache/presis), and
+`demo4` (four patients, each the demo pair). For each case, after preparing the reference
+once (untimed: decompress, bwa index, calling shards, identity sites — both sides use them):
+
+- the workflow: `snakemake --cores N` from FASTQ to report, timed;
+- the bare chain: the same tools on the same files with the same threads (every command is
+  printed; per sample fastp, bwa mem | fixmate | sort, markdup, index, samtools stats,
+  mosdepth; per patient the calling shards N at a time, concat, csq, the germline shards,
+  gather, csq, the identity genotypes), run by one bash script, timed.
+
+Prints `overhead_ratio=` (workflow ÷ bare chain wall seconds) per case, seconds per sample,
+each step's summed seconds and peak memory (Snakemake's `benchmark:` files), and the
+4-patient ÷ 1-patient wall time ratio. The workflow also runs presis' own Python steps
+(classification, HGVS, report) that have no bare-tool equivalent: they are part of the overhead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_demo import step_table  # noqa: E402
+
+from presis.config import rule_resources  # noqa: E402
+from presis.simulate import Scenario, simulate_scenario  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+DEMO_READS = REPO / "tests" / "data" / "reads" / "demo"
+# 10x the demo's nominal depths (400x tumour, 150x normal); frozen seed.
+BIG = Scenario(name="overhead10x", seed=20261127, tumour_depth=4000, normal_depth=1500, purity=1.0,
+               n_somatic=30, n_germline=34, vaf_range=(0.05, 0.4), patient="BIG")  # fmt: skip
+PREPARE = ["reference_bwa_index", "reference_shards", "identity_sites", "provenance_config"]
+
+
+@dataclass
+class Sample:
+    patient: str
+    name: str
+    kind: str
+    r1: Path
+    r2: Path
+    lane: str = "L001"
+
+
+def write_sheet(path: Path, samples: list[Sample]) -> Path:
+    lines = ["patient\tsample\ttype\ttumour_type\tlane\tfastq_1\tfastq_2"]
+    lines += [f"{s.patient}\t{s.name}\t{s.kind}\tLUAD\t{s.lane}\t{s.r1}\t{s.r2}" for s in samples]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def demo_pair(patient: str) -> list[Sample]:
+    return [
+        Sample(patient, f"{patient}-{k[0].upper()}", k, DEMO_READS / f"DEMO-{k[0].upper()}_R1.fastq.gz",
+               DEMO_READS / f"DEMO-{k[0].upper()}_R2.fastq.gz")  # fmt: skip
+        for k in ("tumour", "normal")
+    ]
+
+
+def demo_copies(folder: Path, patients: int) -> list[Sample]:
+    """The demo pair once per patient, each from its own copy of the FASTQs (a sample sheet
+    must not name one FASTQ twice)."""
+    samples = []
+    for i in range(1, patients + 1):
+        copy = folder / "reads" / f"P{i}"
+        copy.mkdir(parents=True, exist_ok=True)
+        for s in demo_pair(f"P{i}"):
+            for read in (s.r1, s.r2):
+                shutil.copyfile(read, copy / read.name)
+            samples.append(Sample(s.patient, s.name, s.kind, copy / s.r1.name, copy / s.r2.name))
+    return samples
+
+
+def big_pair(cache: Path) -> list[Sample]:
+    folder = cache / BIG.cache_key()
+    done = folder / ".complete"
+    if not done.exists():
+        print(f"simulating the 10x sample into {folder} (once) ...", flush=True)
+        simulate_scenario(BIG, REPO / "tests/data/genome/presis-test-GRCh38.fa.gz",
+                          REPO / "config/panels/presis-demo.bed", folder)  # fmt: skip
+        done.touch()
+    return [Sample("BIG", f"BIG-{k}", kind, folder / f"BIG-{k}_R1.fastq.gz", folder / f"BIG-{k}_R2.fastq.gz")
+            for k, kind in (("T", "tumour"), ("N", "normal"))]  # fmt: skip
+
+
+def snakemake(outdir: Path, sheet: Path, cores: int, *targets: str) -> float:
+    command = [str(SNAKEMAKE), *targets, "--configfile", "config/config.yaml", "--cores", str(cores), "--quiet",
+               "--config", f"outdir={outdir}", f"samples={sheet}"]  # fmt: skip
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"workflow failed in {outdir}:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores: int) -> list[str]:
+    """The workflow's tool commands, written out by hand, for these samples."""
+    q = shlex.quote
+    threads = {rule: min(cores, rule_resources(config, rule)["threads"]) for rule in ("qc_fastp", "align_bwa")}
+    fa, panel = q(str(ref / "genome.fa")), q(str(REPO / config["panel"]["bed"]))
+    gff3 = q(str(REPO / config["reference"]["gff3"]))
+    shards = sorted((ref / "shards").glob("shard*.bed"))
+    call, germ = config["calling"], config["germline"]
+    lines = ["set -euo pipefail", f"cd {q(str(out))}", "exec 2> tools.log"]
+
+    def in_parallel(commands: list[str]) -> None:
+        # N at a time, as the workflow's scheduler runs the shards on N cores
+        for i in range(0, len(commands), cores):
+            lines.extend(f"{c} &" for c in commands[i : i + cores])
+            lines.append("wait")
+
+    for s in samples:
+        rg = f"@RG\\tID:{s.name}.{s.lane}\\tSM:{s.name}\\tLB:{s.name}\\tPL:ILLUMINA\\tPU:{s.lane}"
+        lines += [
+            f"fastp -i {q(str(s.r1))} -I {q(str(s.r2))} -o {s.name}.R1.fq.gz -O {s.name}.R2.fq.gz "
+            f"-j {s.name}.fastp.json -h {s.name}.fastp.html -w {threads['qc_fastp']}",
+            f"bwa mem -t {threads['align_bwa']} -K {config['align']['batch_bases']} -R '{rg}' {fa} "
+            f"{s.name}.R1.fq.gz {s.name}.R2.fq.gz | samtools fixmate -m - - "
+            f"| samtools sort -T {s.name}.sort.tmp -o {s.name}.{s.lane}.bam -",
+            f"samtools markdup -T {s.name}.md.tmp {s.name}.{s.lane}.bam {s.name}.bam",
+            f"samtools index {s.name}.bam",
+            f"samtools stats --reference {fa} {s.name}.bam > {s.name}.stats.txt",
+            f"mosdepth --no-per-base --by {panel} --thresholds "
+            f"{','.join(map(str, config['qc']['depth_thresholds']))} --mapq {call['min_mapq']} -t 1 {s.name} {s.name}.bam",
+        ]
+    for patient in dict.fromkeys(s.patient for s in samples):
+        tumour = next(s.name for s in samples if s.patient == patient and s.kind == "tumour")
+        normal = next((s.name for s in samples if s.patient == patient and s.kind == "normal"), None)
+        bams = f"{tumour}.bam" + (f" {normal}.bam" if normal else "")
+        in_parallel([
+            f"bcftools mpileup -f {fa} -R {q(str(b))} -a FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP -d 100000 "
+            f"-L 100000 -m 2 -F 0.01 -q {call['min_mapq']} -Q {call['min_baseq']} -Ou {bams} "
+            f"| bcftools norm -m-any -f {fa} -Ou | bcftools view -i 'ALT!=\"<*>\" && "
+            f"FMT/AD[0:1]>={call['candidate_min_alt_reads']}' -Ob -o {patient}.{i}.bcf"
+            for i, b in enumerate(shards)
+        ])  # fmt: skip
+        lines += [
+            f"bcftools concat -Ob -o {patient}.candidates.bcf " + " ".join(f"{patient}.{i}.bcf" for i in range(len(shards))),
+            f"bcftools csq -l -s - -f {fa} -g {gff3} -Ob -o {patient}.csq.bcf {patient}.candidates.bcf",
+        ]
+        if not normal:
+            continue
+        in_parallel([
+            f"bcftools mpileup -f {fa} -R {q(str(b))} -a FORMAT/AD,FORMAT/DP -d 10000 -L 10000 -q {germ['min_mapq']} "
+            f"-Q {germ['min_baseq']} --indel-bias {germ['indel_bias']} -Ou {normal}.bam | bcftools call -m -v -a GQ -Ou "
+            f"| bcftools norm -m-any -f {fa} -Ob -o {patient}.{i}.germline.bcf"
+            for i, b in enumerate(shards)
+        ])  # fmt: skip
+        sites = ref / "identity"
+        lines += [
+            f"bcftools concat -Ou " + " ".join(f"{patient}.{i}.germline.bcf" for i in range(len(shards)))
+            + f" | bcftools filter -s low_qual -e 'QUAL<{germ['min_qual']}' -Ou | bcftools filter -m+ -s low_depth "
+            f"-e 'FMT/DP<{germ['min_depth']}' -Oz -o {patient}.germline.vcf.gz",
+            f"bcftools index -t {patient}.germline.vcf.gz",
+            f"bcftools csq -l -s - -f {fa} -g {gff3} -Ob -o {patient}.germline.csq.bcf {patient}.germline.vcf.gz",
+            f"bcftools mpileup -f {fa} -T {sites / 'sites.vcf.gz'} -I -a FORMAT/AD,FORMAT/DP -d 10000 "
+            f"-q {call['min_mapq']} -Q {call['min_baseq']} -Ou {tumour}.bam {normal}.bam | bcftools call -m -C alleles "
+            f"-T {sites / 'sites.alleles.tsv.gz'} -G - -a GQ -Ob -o {patient}.identity.bcf",
+        ]  # fmt: skip
+    return lines
+
+
+def run_case(name: str, samples: list[Sample], root: Path, cores: int) -> dict:
+    folder = root / name
+    folder.mkdir(parents=True)
+    sheet = write_sheet(folder / "samples.tsv", samples)
+    workflow_out, bare_out = folder / "workflow", folder / "bare"
+    snakemake(workflow_out, sheet, cores, *PREPARE)  # untimed: the reference, shared by both sides
+    config = yaml.safe_load((workflow_out / "results/provenance/effective_config.yaml").read_text())
+    script = bare_script(samples, workflow_out / "results" / "reference", bare_out, config, cores)
+    bare_out.mkdir()
+    (folder / "bare.sh").write_text("\n".join(script) + "\n")
+    start = time.perf_counter()
+    subprocess.run(["bash", str(folder / "bare.sh")], check=True)
+    bare = time.perf_counter() - start
+    workflow = snakemake(workflow_out, sheet, cores)
+    steps = step_table(workflow_out / "benchmarks")
+    steps = steps[~steps.index.isin(["reference_prepare", "reference_bwa_index", "reference_shards",
+                                     "identity_sites", "provenance_config"])]  # fmt: skip
+    return {"name": name, "samples": len(samples), "workflow": workflow, "bare": bare, "steps": steps,
+            "script": script}  # fmt: skip
+
+
+def report(case: dict, show_commands: bool) -> None:
+    print(f"\n== {case['name']}: {case['samples']} samples")
+    if show_commands:
+        print("bare chain commands (bash, `set -euo pipefail`, run in one folder):")
+        print("\n".join("  " + line for line in case["script"]))
+    print(f"workflow_seconds={case['workflow']:.1f} bare_chain_seconds={case['bare']:.1f}")
+    print(f"overhead_ratio={case['workflow'] / case['bare']:.2f} case={case['name']}")
+    print(f"seconds_per_sample={case['workflow'] / case['samples']:.1f} (bare {case['bare'] / case['samples']:.1f})")
+    print("steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS):")
+    print(case["steps"].to_string(float_format=lambda v: f"{v:.2f}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--cases", default="demo,big,demo4")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "presis" / "bench-overhead")
+    parser.add_argument("--keep", type=Path, help="keep the outputs here (a new folder) instead of a temporary one")
+    args = parser.parse_args()
+    cases = {
+        "demo": lambda: demo_pair("DEMO"),
+        "big": lambda: big_pair(args.cache),
+        "demo4": lambda: demo_copies(root / "demo4-reads", 4),
+    }
+    wanted = args.cases.split(",")
+    with tempfile.TemporaryDirectory(prefix="presis-bench-") as tmp:
+        root = args.keep or Path(tmp)
+        results = {}
+        for name in wanted:
+            results[name] = run_case(name, cases[name](), root, args.cores)
+            report(results[name], show_commands=name in ("demo", "big"))
+    print(f"\n== summary (cores={args.cores})")
+    for case in results.values():
+        print(f"overhead_ratio={case['workflow'] / case['bare']:.2f} case={case['name']} "
+              f"workflow={case['workflow']:.1f}s bare={case['bare']:.1f}s "
+              f"s_per_sample={case['workflow'] / case['samples']:.1f}")  # fmt: skip
+    if "demo" in results and "demo4" in results:
+        ratio = results["demo4"]["workflow"] / results["demo"]["workflow"]
+        print(f"patients_4_vs_1_wall_ratio={ratio:.2f} (4 patients {results['demo4']['workflow']:.1f}s, "
+              f"1 patient {results['demo']['workflow']:.1f}s)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

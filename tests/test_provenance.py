@@ -1,0 +1,9 @@
+"""What a report records of the configuration: everything but where the run wrote."""
+
+from presis.provenance import reported_config
+
+
+def test_the_reported_config_leaves_out_the_run_location_only():
+    config = {"outdir": "/tmp/run-1", "level": 2, "somatic": {"min_vaf": 0.03}, "samples": "config/samples.tsv"}
+    assert reported_config(config) == {"level": 2, "somatic": {"min_vaf": 0.03}, "samples": "config/samples.tsv"}
+    assert config["outdir"] == "/tmp/run-1"  # the effective config itself is untouched
