@@ -39,6 +39,8 @@ rule align_markdup:
     output:
         bam=out("results/{patient}/align/{sample}.bam"),
         bai=out("results/{patient}/align/{sample}.bam.bai"),
+    params:
+        lanes=lambda wildcards, input: len(input),
     log:
         out("logs/{patient}/align_markdup/{sample}.log"),
     benchmark:
@@ -52,9 +54,15 @@ rule align_markdup:
     message:
         "align_markdup: merge lanes and mark duplicates of {wildcards.sample}"
     shell:
+        # One lane (the common case) needs no merge: that would be a whole extra pass over the
+        # BAM; several lanes are merged uncompressed straight into markdup.
         """
-        samtools merge -f -o - {input:q} 2> {log:q} \
-          | samtools markdup -T {output.bam:q}.tmp - {output.bam:q} 2>> {log:q}
+        if [ {params.lanes} -eq 1 ]; then
+          samtools markdup -T {output.bam:q}.tmp {input:q} {output.bam:q} 2> {log:q}
+        else
+          samtools merge -u -f -o - {input:q} 2> {log:q} \
+            | samtools markdup -T {output.bam:q}.tmp - {output.bam:q} 2>> {log:q}
+        fi
         samtools index {output.bam:q} 2>> {log:q}
         """
 
