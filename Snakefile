@@ -72,6 +72,10 @@ localrules:
     germline_gather,
     germline_csq,
     germline_table,
+    tmb,
+    ffpe_check,
+    germline_findings,
+    vardb_contribution,
 
 
 rule all:

@@ -84,7 +84,7 @@ rule germline_findings:
         table=lambda wildcards: germline_table_if_consented(wildcards.patient),
         genes=resolve_path(config["germline_findings"]["genes"], REPO),
         known=resolve_path(config["germline_findings"]["known_variants"], REPO),
-        roles=resolve_path(config["germline_findings"]["gene_roles"], REPO),
+        roles=KB_INPUTS["gene_roles"],  # loss-of-function genes: the KB's tumour suppressors
         gff3=REFERENCE["gff3"],
     output:
         out("results/{patient}/germline/{patient}.germline_findings.json"),
