@@ -14,6 +14,7 @@ sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 from presis.config import effective_config, resolve_path, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402
 from presis import samplesheet  # noqa: E402
+from presis.step_runner import run_script  # noqa: E402
 
 # Configuration and sample sheet are checked before any job starts; every problem is listed.
 try:
@@ -52,9 +53,10 @@ include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
 
 
-# On a cluster these steps run in the main Snakemake process's machine, not as jobs: each
-# reads or writes kilobytes of variant tables in about a second, while a cluster job costs
-# tens of seconds of queueing, start-up and status polling. (Locally it makes no difference.)
+# On a cluster these steps run on the main Snakemake process's machine, not as jobs: each reads
+# or writes kilobytes of variant tables in a fraction of a second, while a cluster job costs tens
+# of seconds of queueing, start-up and status polling. Those with `run: run_script(...)` run
+# inside the Snakemake process itself, locally too (presis/step_runner.py).
 localrules:
     provenance_versions,
     provenance_config,
@@ -76,6 +78,14 @@ localrules:
     ffpe_check,
     germline_findings,
     vardb_contribution,
+
+
+onsuccess:
+    cancel_rate_limiter_timers()
+
+
+onerror:
+    cancel_rate_limiter_timers()
 
 
 rule all:

@@ -43,6 +43,7 @@ class StopRun:
     swap_log: str  # the identity_check log, kept although the job failed
     swap_json_exists: bool
     swap_report_exists: bool
+    swap_contribution_exists: bool
     giab: dict[str, dict]  # patient -> identity JSON
     giab_report_exists: bool
 
@@ -89,8 +90,8 @@ def identity_run(tmp_path_factory) -> StopRun:
     sheet = write_sheet(folder / "samples.tsv", rows)
     # Only what the tests look at (no germline calls, no somatic calls for GIABSELF): time.
     results = folder / "out" / "results"
-    targets = [results / "SWAP/report/SWAP.report.json", results / "GIAB/report/GIAB.report.json",
-               results / "GIABSELF/qc/GIABSELF.identity.json"]  # fmt: skip
+    targets = [results / "SWAP/report/SWAP.report.json", results / "SWAP/vardb/SWAP.contribution.json",
+               results / "GIAB/report/GIAB.report.json", results / "GIABSELF/qc/GIABSELF.identity.json"]  # fmt: skip
     run = run_workflow(
         folder / "out", f"samples={sheet}", f"panel={{name: demo_msh2, bed: {PANEL}}}",
         extra=("--keep-going", "--", *map(str, targets)),
@@ -102,6 +103,7 @@ def identity_run(tmp_path_factory) -> StopRun:
         swap_log=log.read_text() if log.exists() else "",
         swap_json_exists=run.result("SWAP/qc/SWAP.identity.json").exists(),
         swap_report_exists=run.result("SWAP/report/SWAP.report.json").exists(),
+        swap_contribution_exists=run.result("SWAP/vardb/SWAP.contribution.json").exists(),
         giab={p: read_json(run.result(f"{p}/qc/{p}.identity.json")) for p in ("GIAB", "GIABSELF")},
         giab_report_exists=run.result("GIAB/report/GIAB.report.json").exists(),
     )
@@ -151,6 +153,7 @@ def test_a_foreign_normal_stops_the_report_with_a_clear_message(identity_run):
     assert expected in run.output
     assert "report of this patient is not built" in run.output
     assert not identity_run.swap_json_exists and not identity_run.swap_report_exists
+    assert not identity_run.swap_contribution_exists  # nor anything for the national database
     assert '"status": "mismatch"' in identity_run.swap_log  # the evidence stays in the log
 
 

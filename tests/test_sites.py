@@ -1,8 +1,9 @@
 """Codon and exon spans on real transcripts of the test genome."""
 
+import pysam
 import pytest
 
-from presis.sites import codon_span, exon_coding_span
+from presis.sites import codon_span, exon_coding_span, min_depth, min_depths
 from presis.transcripts import load_transcripts
 
 from conftest import DATA
@@ -31,3 +32,33 @@ def test_out_of_range_is_an_error(transcripts):
     kras, _ = transcripts.choose("KRAS")
     with pytest.raises(ValueError, match="no codon 500"):
         codon_span(kras, 500)
+
+
+def write_bam(path, reads):
+    """A coordinate-sorted, indexed BAM on one 5 kb contig from (start, length, flag, mapq, low_q_offsets)."""
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "c", "LN": 5000}]}
+    with pysam.AlignmentFile(str(path), "wb", header=header) as bam:
+        for i, (start, length, flag, mapq, low_q) in enumerate(sorted(reads)):
+            read = pysam.AlignedSegment()
+            read.query_name, read.flag, read.reference_id, read.reference_start = f"r{i}", flag, 0, start
+            read.mapping_quality, read.cigartuples = mapq, [(0, length)]
+            read.query_sequence = "A" * length
+            read.query_qualities = pysam.qualitystring_to_array("".join("#" if j in low_q else "I" for j in range(length)))
+            bam.write(read)
+    pysam.index(str(path))
+    return pysam.AlignmentFile(str(path))
+
+
+def test_min_depths_count_as_the_caller_and_agree_window_or_not(tmp_path):
+    bam = write_bam(tmp_path / "t.bam", [
+        (100, 50, 0, 60, ()), (110, 50, 0, 60, ()), (120, 50, 0, 60, (5,)),  # base 125: quality 2
+        (100, 50, 1024, 60, ()), (100, 50, 0, 5, ()), (100, 50, 2048, 60, ()),  # dup, MAPQ 5, supplementary
+        (2000, 30, 0, 60, ()), (2005, 30, 0, 60, ()),
+    ])  # fmt: skip
+    spans = [("c", 101, 110), ("c", 121, 130), ("c", 124, 128), ("c", 2001, 2010), ("c", 4000, 4001)]
+    depths = min_depths(bam, spans, min_mapq=20, min_baseq=20)
+    # 1-based 101-110: one usable read until 110, the second starts at 111 -> 1
+    # 121-130: three reads except at 126 (the low-quality base) -> 2; 2001-2010: 2001-2005 one read
+    assert depths == {("c", 101, 110): 1, ("c", 121, 130): 2, ("c", 124, 128): 2, ("c", 2001, 2010): 1, ("c", 4000, 4001): 0}
+    assert min_depths(bam, spans, 20, 20, max_gap=0) == depths  # one window per span: the same
+    assert min_depth(bam, ("c", 131, 140), 20, 20) == 3

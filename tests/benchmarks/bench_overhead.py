@@ -14,7 +14,10 @@ once (untimed: decompress, bwa index, calling shards, identity sites — both si
   mosdepth; per patient the calling shards N at a time, concat, csq, the germline shards,
   gather, csq, the identity genotypes), run by one bash script, timed.
 
-Prints `overhead_ratio=` (workflow ÷ bare chain wall seconds) per case, seconds per sample,
+Each case runs the bare chain and the workflow several times, alternating (`--repeats`; default
+3 for the demo cases, 1 for the long 10x case): a few seconds of noise on a 20 s run would
+otherwise decide the ratio. Prints `overhead_ratio=` (median workflow ÷ median bare chain wall
+seconds) per case, seconds per sample,
 each step's summed seconds and peak memory (Snakemake's `benchmark:` files), and the
 4-patient ÷ 1-patient wall time ratio. The workflow also runs presis' own Python steps
 (classification, HGVS, report) that have no bare-tool equivalent: they are part of the overhead.
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -177,7 +181,16 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
     return lines
 
 
-def run_case(name: str, samples: list[Sample], root: Path, cores: int) -> dict:
+def reset(outdir: Path, patients: list[str]) -> None:
+    """Remove a run's patient outputs, keeping the prepared reference, for the next repeat."""
+    for folder in ("results", "logs", "benchmarks"):
+        for patient in patients:
+            shutil.rmtree(outdir / folder / patient, ignore_errors=True)
+    (outdir / "results/provenance/tool_versions.json").unlink(missing_ok=True)
+
+
+def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: int) -> dict:
+    """Bare chain and workflow ``repeats`` times, alternating; the medians are reported."""
     folder = root / name
     folder.mkdir(parents=True)
     sheet = write_sheet(folder / "samples.tsv", samples)
@@ -185,17 +198,21 @@ def run_case(name: str, samples: list[Sample], root: Path, cores: int) -> dict:
     snakemake(workflow_out, sheet, cores, *PREPARE)  # untimed: the reference, shared by both sides
     config = yaml.safe_load((workflow_out / "results/provenance/effective_config.yaml").read_text())
     script = bare_script(samples, workflow_out / "results" / "reference", bare_out, config, cores)
-    bare_out.mkdir()
     (folder / "bare.sh").write_text("\n".join(script) + "\n")
-    start = time.perf_counter()
-    subprocess.run(["bash", str(folder / "bare.sh")], check=True)
-    bare = time.perf_counter() - start
-    workflow = snakemake(workflow_out, sheet, cores)
-    steps = step_table(workflow_out / "benchmarks")
+    bare, workflow = [], []
+    for _ in range(repeats):
+        shutil.rmtree(bare_out, ignore_errors=True)
+        bare_out.mkdir()
+        start = time.perf_counter()
+        subprocess.run(["bash", str(folder / "bare.sh")], check=True)
+        bare.append(time.perf_counter() - start)
+        reset(workflow_out, sorted({s.patient for s in samples}))
+        workflow.append(snakemake(workflow_out, sheet, cores))
+    steps = step_table(workflow_out / "benchmarks")  # the last repeat's jobs
     steps = steps[~steps.index.isin(["reference_prepare", "reference_bwa_index", "reference_shards",
                                      "identity_sites", "provenance_config"])]  # fmt: skip
-    return {"name": name, "samples": len(samples), "workflow": workflow, "bare": bare, "steps": steps,
-            "script": script}  # fmt: skip
+    return {"name": name, "samples": len(samples), "workflow": statistics.median(workflow), "bare": statistics.median(bare),
+            "workflow_runs": workflow, "bare_runs": bare, "steps": steps, "script": script}  # fmt: skip
 
 
 def report(case: dict, show_commands: bool) -> None:
@@ -203,7 +220,9 @@ def report(case: dict, show_commands: bool) -> None:
     if show_commands:
         print("bare chain commands (bash, `set -euo pipefail`, run in one folder):")
         print("\n".join("  " + line for line in case["script"]))
-    print(f"workflow_seconds={case['workflow']:.1f} bare_chain_seconds={case['bare']:.1f}")
+    runs = lambda values: ", ".join(f"{v:.1f}" for v in values)  # noqa: E731
+    print(f"workflow_seconds={case['workflow']:.1f} bare_chain_seconds={case['bare']:.1f} "
+          f"(medians of {len(case['workflow_runs'])}: workflow {runs(case['workflow_runs'])}; bare {runs(case['bare_runs'])})")  # fmt: skip
     print(f"overhead_ratio={case['workflow'] / case['bare']:.2f} case={case['name']}")
     print(f"seconds_per_sample={case['workflow'] / case['samples']:.1f} (bare {case['bare'] / case['samples']:.1f})")
     print("steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS):")
@@ -215,6 +234,8 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--cases", default="demo,big,demo4")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "presis" / "bench-overhead")
+    parser.add_argument("--repeats", default="demo=3,big=1,demo4=3",
+                        help="runs per case (bare chain and workflow, alternating; medians reported)")
     parser.add_argument("--keep", type=Path, help="keep the outputs here (a new folder) instead of a temporary one")
     args = parser.parse_args()
     cases = {
@@ -223,11 +244,12 @@ def main() -> None:
         "demo4": lambda: demo_copies(root / "demo4-reads", 4),
     }
     wanted = args.cases.split(",")
+    repeats = {case: int(n) for case, n in (item.split("=") for item in args.repeats.split(","))}
     with tempfile.TemporaryDirectory(prefix="presis-bench-") as tmp:
         root = args.keep or Path(tmp)
         results = {}
         for name in wanted:
-            results[name] = run_case(name, cases[name](), root, args.cores)
+            results[name] = run_case(name, cases[name](), root, args.cores, repeats.get(name, 1))
             report(results[name], show_commands=name in ("demo", "big"))
     print(f"\n== summary (cores={args.cores})")
     for case in results.values():

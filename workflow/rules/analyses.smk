@@ -4,7 +4,7 @@
 
 rule tmb:
     input:
-        table=out("results/{patient}/interpret/{patient}.variants.tsv"),
+        table=out("results/{patient}/filter/{patient}.variants.tsv"),
         regions=lambda wildcards: out(f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.regions.bed.gz"),
         thresholds=lambda wildcards: out(f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.thresholds.bed.gz"),
     output:
@@ -20,12 +20,10 @@ rule tmb:
     resources:
         mem_mb=res("tmb")["mem_mb"],
         runtime=res("tmb")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "tmb: tumour mutational burden of {wildcards.patient}"
-    script:
-        "../scripts/tmb.py"
+    run:
+        run_script("tmb", input, output, params, wildcards, log)
 
 
 rule msi:
@@ -57,7 +55,7 @@ rule msi:
 
 rule ffpe_check:
     input:
-        table=out("results/{patient}/interpret/{patient}.variants.tsv"),
+        table=out("results/{patient}/filter/{patient}.variants.tsv"),
     output:
         out("results/{patient}/qc/{patient}.ffpe.json"),
     params:
@@ -70,12 +68,10 @@ rule ffpe_check:
     resources:
         mem_mb=res("ffpe_check")["mem_mb"],
         runtime=res("ffpe_check")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "ffpe_check: C>T/G>A among low-VAF candidates of {wildcards.patient}"
-    script:
-        "../scripts/ffpe_check.py"
+    run:
+        run_script("ffpe_check", input, output, params, wildcards, log)
 
 
 rule germline_findings:
@@ -99,9 +95,7 @@ rule germline_findings:
     resources:
         mem_mb=res("germline_findings")["mem_mb"],
         runtime=res("germline_findings")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "germline_findings: candidate germline findings of {wildcards.patient} (consent: {params.consent})"
-    script:
-        "../scripts/germline_findings.py"
+    run:
+        run_script("germline_findings", input, output, params, wildcards, log)

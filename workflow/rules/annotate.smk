@@ -44,9 +44,7 @@ rule annotate_table:
     resources:
         mem_mb=res("annotate_table")["mem_mb"],
         runtime=res("annotate_table")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "annotate_table: HGVS and evidence table for {wildcards.patient}"
-    script:
-        "../scripts/annotate_table.py"
+    run:
+        run_script("annotate_table", input, output, params, wildcards, log)

@@ -18,6 +18,7 @@ rule call_mpileup:
         out("logs/{patient}/call_mpileup/{patient}.{shard}.log"),
     benchmark:
         out("benchmarks/{patient}/call_mpileup/{patient}.{shard}.tsv")
+    priority: CRITICAL_PATH_PRIORITY - 1
     threads: res("call_mpileup")["threads"]
     resources:
         mem_mb=res("call_mpileup")["mem_mb"],
@@ -78,9 +79,7 @@ rule call_classify:
     resources:
         mem_mb=res("call_classify")["mem_mb"],
         runtime=res("call_classify")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "call_classify: somatic model over the candidates of {wildcards.patient}"
-    script:
-        "../scripts/call_classify.py"
+    run:
+        run_script("call_classify", input, output, params, wildcards, log)

@@ -21,6 +21,10 @@ def names_regex(values):
 
 
 PATIENTS = samplesheet.patients(SHEET)
+# Scheduling priority of the tumour's road to the calls (fastp, bwa, markdup; the calling shards
+# one lower): on a few cores the scheduler would otherwise fill them with the normal's germline
+# shards, stats and coverage while the tumour waits for bwa, and the report waits for the tumour.
+CRITICAL_PATH_PRIORITY = 2
 SHARDS = [f"{i:03d}" for i in range(config["calling"]["shards"])]
 # The panel: a BED given by the preset/site, or built from a gene list (rule panel_from_genes).
 # Reference files: a relative path that does not exist here is read from the presis folder,
@@ -176,14 +180,28 @@ def classify_resources(wildcards):
 
 
 def vardb_inputs(wildcards):
-    """The filtered somatic table, the tumour's coverage, the germline table (with a normal),
-    and the report (so only a patient whose report was built contributes)."""
+    """The filtered somatic table, the tumour's coverage, the germline table (with a normal), and
+    the identity check's JSON where there is one: a failed check (on_mismatch: stop) leaves none,
+    so a patient whose report is stopped contributes nothing either. Not the report itself, so the
+    contribution is written beside it rather than after it."""
     patient = wildcards.patient
     inputs = {
         "somatic": out(f"results/{patient}/filter/{patient}.variants.tsv"),
         "thresholds": out(f"results/{patient}/coverage/{sample_of(patient, 'tumour')}.thresholds.bed.gz"),
-        "report": out(f"results/{patient}/report/{patient}.report.json"),
     }
+    if identity_checked(patient):
+        inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
     if samplesheet.normal_sample(SHEET, patient):
         inputs["germline"] = out(f"results/{patient}/annotate/{patient}.germline.tsv")
     return inputs
+
+
+def cancel_rate_limiter_timers():
+    """Snakemake 9's job-rate limiter starts a one-second non-daemon threading.Timer per
+    scheduling round, and the interpreter waits for the last one before it exits: ~1 s added to
+    every run. Nothing needs them once the run has ended."""
+    import threading
+
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()

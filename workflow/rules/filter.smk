@@ -17,9 +17,7 @@ rule filter_panel:
     resources:
         mem_mb=res("filter_panel")["mem_mb"],
         runtime=res("filter_panel")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "filter_panel: panel and reporting filters for {wildcards.patient}"
-    script:
-        "../scripts/filter_panel.py"
+    run:
+        run_script("filter_panel", input, output, params, wildcards, log)

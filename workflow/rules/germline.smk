@@ -114,9 +114,7 @@ rule germline_table:
     resources:
         mem_mb=res("germline_table")["mem_mb"],
         runtime=res("germline_table")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "germline_table: HGVS and genotype table of the germline calls of {wildcards.patient}"
-    script:
-        "../scripts/germline_table.py"
+    run:
+        run_script("germline_table", input, output, params, wildcards, log)

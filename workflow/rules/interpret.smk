@@ -20,18 +20,18 @@ rule interpret_variants:
     resources:
         mem_mb=res("interpret_variants")["mem_mb"],
         runtime=res("interpret_variants")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "interpret_variants: reasons, germline referrals and tiers for {wildcards.patient}"
-    script:
-        "../scripts/interpret_variants.py"
+    run:
+        run_script("interpret_variants", input, output, params, wildcards, log)
 
 
 rule interpret_lod:
     input:
         **KB_INPUTS,
-        table=out("results/{patient}/interpret/{patient}.variants.tsv"),
+        # The panel-filtered calls, not the interpreted ones: a site is "detected" by a reportable
+        # variant there, so this runs beside interpret_variants instead of after it.
+        table=out("results/{patient}/filter/{patient}.variants.tsv"),
         bam=lambda wildcards: sample_bam(wildcards.patient, "tumour"),
         bai=lambda wildcards: sample_bam(wildcards.patient, "tumour") + ".bai",
         panel=PANEL_BED,
@@ -51,9 +51,7 @@ rule interpret_lod:
     resources:
         mem_mb=res("interpret_lod")["mem_mb"],
         runtime=res("interpret_lod")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "interpret_lod: limits of detection at the KB biomarker sites for {wildcards.patient}"
-    script:
-        "../scripts/interpret_lod.py"
+    run:
+        run_script("interpret_lod", input, output, params, wildcards, log)

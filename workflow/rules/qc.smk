@@ -14,6 +14,7 @@ rule qc_fastp:
         out("logs/{patient}/qc_fastp/{sample}.{lane}.log"),
     benchmark:
         out("benchmarks/{patient}/qc_fastp/{sample}.{lane}.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     threads: res("qc_fastp")["threads"]
     resources:
         mem_mb=res("qc_fastp")["mem_mb"],

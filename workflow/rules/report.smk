@@ -66,9 +66,7 @@ rule report_build:
     resources:
         mem_mb=res("report_build")["mem_mb"],
         runtime=res("report_build")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "report_build: tumour report for {wildcards.patient}"
-    script:
-        "../scripts/report_build.py"
+    run:
+        run_script("report_build", input, output, params, wildcards, log)

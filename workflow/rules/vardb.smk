@@ -1,6 +1,6 @@
 # The patient's contribution to the national pseudonymised variant database (presis.vardb):
 # written at the end of the run, for the hospital to read before sending it. It waits for the
-# report, so a patient whose run stopped (e.g. a tumour/normal identity mismatch) contributes
+# identity check, so a patient whose run stopped (a tumour/normal identity mismatch) contributes
 # nothing. The secret is read by the script from the environment or the secrets file, never
 # passed through the config or params.
 
@@ -25,9 +25,7 @@ rule vardb_contribution:
     resources:
         mem_mb=res("vardb_contribution")["mem_mb"],
         runtime=res("vardb_contribution")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "vardb_contribution: national variant database contribution of {wildcards.patient}"
-    script:
-        "../scripts/vardb_contribution.py"
+    run:
+        run_script("vardb_contribution", input, output, params, wildcards, log)

@@ -1,12 +1,11 @@
 """Snakemake script: classify candidates (presis.somatic) into the somatic VCF."""
 
-import logging
-
 from presis.candidates import classify_vcf
 from presis.site_context import SiteResources
 from presis.somatic import SomaticParams
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake.log[0])
 inputs = snakemake.input
 resources = SiteResources(
     population_vcf=inputs.get("population"),
@@ -21,4 +20,4 @@ tally = classify_vcf(
     params=SomaticParams.from_config(snakemake.params.somatic),
     resources=resources,
 )
-logging.info("classified alleles by status: %s", tally)
+log.info("classified alleles by status: %s", tally)

@@ -1,15 +1,15 @@
 """Snakemake script: FFPE deamination check (presis.ffpe)."""
 
 import json
-import logging
 
 import pandas as pd
 
 from presis.ffpe import ffpe_check
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake.log[0])
 table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])
 result = ffpe_check(table, **snakemake.params.settings)
 with open(snakemake.output[0], "w") as fh:
     json.dump(result, fh, indent=2, sort_keys=True)
-logging.info("FFPE %s: %s", result["flag"], result["reason"])
+log.info("FFPE %s: %s", result["flag"], result["reason"])

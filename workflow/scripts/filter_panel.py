@@ -1,14 +1,13 @@
 """Snakemake script: panel and reporting filters (presis.panel_filter)."""
 
-import logging
-
 import pandas as pd
 
 from presis.bed import PanelIndex, read_panel
 from presis.panel_filter import apply_panel_filter, filter_counts
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake.log[0])
 table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])
 filtered = apply_panel_filter(table, PanelIndex(read_panel(snakemake.input.panel)).genes_at, snakemake.params.report)
 filtered.to_csv(snakemake.output[0], sep="\t", index=False)
-logging.info("reportable: %d of %d; filters: %s", filtered["reportable"].sum(), len(filtered), filter_counts(filtered))
+log.info("reportable: %d of %d; filters: %s", filtered["reportable"].sum(), len(filtered), filter_counts(filtered))

@@ -1,14 +1,14 @@
 """Snakemake script: germline findings of the normal (presis.germline_findings)."""
 
 import json
-import logging
 
 import pandas as pd
 
 from presis.germline_findings import findings, lof_genes, read_gene_list, read_known
+from presis.step_runner import step_log
 from presis.transcripts import load_transcripts
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake.log[0])
 table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""]) if snakemake.input.table else None
 result = findings(
     table,
@@ -21,4 +21,4 @@ result = findings(
 )
 with open(snakemake.output[0], "w") as fh:
     json.dump(result, fh, indent=2, sort_keys=True)
-logging.info("germline findings: %s (%s)", result["status"], result["reason"])
+log.info("germline findings: %s (%s)", result["status"], result["reason"])

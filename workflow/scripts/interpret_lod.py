@@ -1,8 +1,6 @@
 """Snakemake script: the KB's biomarker sites in the panel, each detected, not detected (LoD) or
 not evaluable from the tumour's depth there (presis.actionable_sites)."""
 
-import logging
-
 import pandas as pd
 import pysam
 
@@ -10,10 +8,11 @@ from presis import kb as K
 from presis.actionable_sites import evaluate, kb_sites
 from presis.bed import PanelIndex, read_panel
 from presis.hotspots import Hotspots
-from presis.sites import min_depth
+from presis.sites import min_depths
+from presis.step_runner import step_log
 from presis.transcripts import load_transcripts
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake.log[0])
 inputs, params = snakemake.input, snakemake.params
 kb = K.load(K.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema))
 panel = PanelIndex(read_panel(inputs.panel))
@@ -22,10 +21,11 @@ table = pd.read_csv(inputs.table, sep="\t", keep_default_na=False, na_values=[""
 reportable = table[table["reportable"]].to_dict("records")
 somatic = params.somatic
 with pysam.AlignmentFile(inputs.bam) as bam:
+    depths = min_depths(bam, [site.span for site in sites], params.min_mapq, params.min_baseq)
     rows = evaluate(
-        sites, lambda span: min_depth(bam, span, params.min_mapq, params.min_baseq), reportable, kb,
+        sites, depths.__getitem__, reportable, kb,
         min_alt=somatic["min_alt_reads"], min_vaf=somatic["min_vaf"], min_depth=somatic["min_depth"], max_lod=params.max_lod_vaf,
     )  # fmt: skip
 columns = ["gene", "site", "kind", "transcript", "contig", "start", "end", "kb_entries", "therapeutic", "depth", "lod", "status", "statement"]
 pd.DataFrame(rows, columns=columns).to_csv(snakemake.output[0], sep="\t", index=False)
-logging.info("%d KB sites in the panel: %s", len(rows), pd.Series([r["status"] for r in rows]).value_counts().to_dict())
+log.info("%d KB sites in the panel: %s", len(rows), pd.Series([r["status"] for r in rows]).value_counts().to_dict())

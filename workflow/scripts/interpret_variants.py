@@ -1,16 +1,15 @@
 """Snakemake script: reason per candidate, germline referrals (presis.explain), and the clinical
 classification of every reportable variant for the patient's tumour type (presis.interpretation)."""
 
-import logging
-
 import pandas as pd
 
 from presis import kb as K
 from presis.explain import germline_referral, reason
 from presis.hotspots import Hotspots
 from presis.interpretation import classify_table
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake.log[0])
 inputs = snakemake.input
 table = pd.read_csv(inputs.table, sep="\t", keep_default_na=False, na_values=[""], dtype={"reportable": bool, "in_panel": bool})
 hotspots = Hotspots.load(inputs.hotspots)
@@ -27,5 +26,5 @@ table["reason"] = [reason(row) for row in rows]
 table["germline_referral"] = [germline_referral(row, genes, hotspots) for row in rows]
 table = classify_table(table, snakemake.params.tumour_type, kb, hotspots, roles)
 table.to_csv(snakemake.output[0], sep="\t", index=False)
-logging.info("KB %s; %d reportable variants classified for %s; %d germline referrals",
+log.info("KB %s; %d reportable variants classified for %s; %d germline referrals",
              kb.version, table["reportable"].sum(), snakemake.params.tumour_type, table["germline_referral"].notna().sum())

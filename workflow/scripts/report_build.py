@@ -1,7 +1,6 @@
 """Snakemake script: the tumour report (presis.report) as JSON, HTML and TSV."""
 
 import json
-import logging
 
 import pandas as pd
 import yaml
@@ -10,8 +9,9 @@ from presis import kb, qc
 from presis.provenance import reported_config
 from presis.report import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
 from presis.report_sections import ANALYSES, add_sections, read_analyses
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake.log[0])
 inputs, params = snakemake.input, snakemake.params
 config = yaml.safe_load(open(inputs.config))
 table = load_table(inputs.table)
@@ -55,4 +55,4 @@ with open(snakemake.output.json, "w") as fh:
 with open(snakemake.output.html, "w") as fh:
     fh.write(render_html(report))
 write_tsv(table, snakemake.output.tsv)
-logging.info("report: %d reportable of %d candidates", len(report["variants"]), len(table))
+log.info("report: %d reportable of %d candidates", len(report["variants"]), len(table))

@@ -3,19 +3,19 @@
 Logs counts only: never the secret, the key, the patient or a path.
 """
 
-import logging
 import sys
 
 from presis.coords import ContigMap
 from presis.errors import InputError
+from presis.step_runner import step_log
 from presis.vardb import contribution
 from presis.vardb.secret import contributor_key, is_demo_secret, read_secret
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake.log[0])
 try:
     secret = read_secret(snakemake.params.secret_env, snakemake.params.secret_file)
 except InputError as error:
-    logging.error("%s", error)
+    log.error("%s", error)
     sys.exit(f"vardb_contribution: {error}")
 data = contribution.build_contribution(
     key=contributor_key(snakemake.wildcards.patient, secret),
@@ -29,9 +29,9 @@ data = contribution.build_contribution(
     demo_key=is_demo_secret(secret),
 )
 if data["demo_key"]:
-    logging.warning("keyed with the public demo secret: set the hospital's own before sending (README)")
+    log.warning("keyed with the public demo secret: set the hospital's own before sending (README)")
 with open(snakemake.output[0], "w") as fh:
     fh.write(contribution.dumps(data))
 origins = [v["origin"] for v in data["variants"]]
-logging.info("contribution: %d somatic and %d germline variants, %d panel regions",
+log.info("contribution: %d somatic and %d germline variants, %d panel regions",
              origins.count("somatic"), origins.count("germline"), len(data["regions"]))  # fmt: skip

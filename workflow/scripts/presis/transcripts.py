@@ -211,6 +211,8 @@ def load_transcripts(gff3_path: str | PathLike[str]) -> TranscriptIndex:
 def _read_row(cols: list[str], gene_names: dict[str, str], drafts: dict[str, _Draft]) -> None:
     """Fold one GFF3 row into the gene-name table or a transcript draft."""
     contig, _source, ftype, start, end, _score, strand, _phase, column9 = cols
+    if ftype.endswith("UTR"):
+        return  # a UTR is the exons minus the CDS; a third of the rows, not read
     attrs = _attributes(column9)
     feature_id = attrs.get("ID", "")
     if feature_id.startswith(_GENE_PREFIX):
@@ -230,7 +232,9 @@ def _read_row(cols: list[str], gene_names: dict[str, str], drafts: dict[str, _Dr
         tx_id = _parent_transcript(attrs)
         if tx_id is None:
             return
-        draft = drafts.setdefault(tx_id, _Draft(tx_id, "", contig, strand, "", frozenset()))
+        draft = drafts.get(tx_id)
+        if draft is None:  # before the transcript's own row
+            draft = drafts[tx_id] = _Draft(tx_id, "", contig, strand, "", frozenset())
         segments = draft.exons if ftype == "exon" else draft.cds
         segments.append((int(start), int(end)))
 
