@@ -26,6 +26,8 @@ each step's summed seconds and peak memory (Snakemake's `benchmark:` files), and
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shlex
 import shutil
 import statistics
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,6 +192,35 @@ def reset(outdir: Path, patients: list[str]) -> None:
     (outdir / "results/provenance/tool_versions.json").unlink(missing_ok=True)
 
 
+def job_span(output: Path) -> tuple[float, float]:
+    """(start, end) of the job that wrote ``output``, from Snakemake's metadata record of it
+    (.snakemake/metadata/<urlsafe base64 of the path>, split into folders past NAME_MAX)."""
+    name = urlsafe_b64encode(str(output).encode()).decode()
+    limit = os.pathconf(REPO / ".snakemake" / "metadata", "PC_NAME_MAX") - 1
+    parts = [name[i : i + limit] for i in range(0, len(name), limit)]
+    record = REPO / ".snakemake" / "metadata" / Path(*["@" + part for part in parts[:-1]], parts[-1])
+    data = json.loads(record.read_text())
+    return data["starttime"], data["endtime"]
+
+
+def calling_use(outdir: Path, patients: list[str], shards: int, cores: int) -> dict:
+    """How busy calling kept the cores: per patient, the shard jobs' summed CPU seconds (their
+    benchmark files) over the cores × wall seconds from the first shard's start to the last's end."""
+    uses = []
+    for patient in patients:
+        spans, cpu = [], 0.0
+        for i in range(shards):
+            spans.append(job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.candidates.bcf"))
+            bench = outdir / f"benchmarks/{patient}/call_mpileup/{patient}.{i:03d}.tsv"
+            header, values = (line.split("\t") for line in bench.read_text().splitlines()[:2])
+            cpu += float(values[header.index("cpu_time")])
+        wall = max(end for _, end in spans) - min(start for start, _ in spans)
+        busy = sum(end - start for start, end in spans)
+        uses.append({"patient": patient, "wall": wall, "jobs_at_once": busy / wall, "cpu_use": cpu / (cores * wall)})
+    return {"jobs_at_once": statistics.mean(u["jobs_at_once"] for u in uses),
+            "cpu_use": statistics.mean(u["cpu_use"] for u in uses), "wall": statistics.mean(u["wall"] for u in uses)}  # fmt: skip
+
+
 def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: int) -> dict:
     """Bare chain and workflow ``repeats`` times, alternating; the medians are reported."""
     folder = root / name
@@ -209,10 +241,12 @@ def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: 
         reset(workflow_out, sorted({s.patient for s in samples}))
         workflow.append(snakemake(workflow_out, sheet, cores))
     steps = step_table(workflow_out / "benchmarks")  # the last repeat's jobs
+    patients = sorted({s.patient for s in samples})
+    calling = calling_use(workflow_out, patients, int(config["calling"]["shards"]), cores)
     steps = steps[~steps.index.isin(["reference_prepare", "reference_bwa_index", "reference_shards",
                                      "identity_sites", "provenance_config"])]  # fmt: skip
     return {"name": name, "samples": len(samples), "workflow": statistics.median(workflow), "bare": statistics.median(bare),
-            "workflow_runs": workflow, "bare_runs": bare, "steps": steps, "script": script}  # fmt: skip
+            "workflow_runs": workflow, "bare_runs": bare, "steps": steps, "script": script, "calling": calling}  # fmt: skip
 
 
 def report(case: dict, show_commands: bool) -> None:
@@ -225,7 +259,12 @@ def report(case: dict, show_commands: bool) -> None:
           f"(medians of {len(case['workflow_runs'])}: workflow {runs(case['workflow_runs'])}; bare {runs(case['bare_runs'])})")  # fmt: skip
     print(f"overhead_ratio={case['workflow'] / case['bare']:.2f} case={case['name']}")
     print(f"seconds_per_sample={case['workflow'] / case['samples']:.1f} (bare {case['bare'] / case['samples']:.1f})")
-    print("steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS):")
+    calling = case["calling"]
+    print(f"calling_jobs_at_once={calling['jobs_at_once']:.2f} calling_cpu_use={calling['cpu_use']:.2f} "
+          f"(mean per patient over {calling['wall']:.1f} s from first shard start to last shard end; "
+          f"cpu_use = shards' CPU seconds / (cores x that wall time))")  # fmt: skip
+    print("steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS;"
+          " steps run inside Snakemake's process show that process's memory):")
     print(case["steps"].to_string(float_format=lambda v: f"{v:.2f}"))
 
 

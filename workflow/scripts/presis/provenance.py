@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from importlib import metadata
+from pathlib import PurePosixPath
 
 import presis
 
@@ -24,8 +25,22 @@ RUN_LOCATION_KEYS = ("outdir",)
 
 
 def reported_config(config: dict) -> dict:
-    """The effective configuration as a report records it: without the run's location."""
-    return {key: value for key, value in config.items() if key not in RUN_LOCATION_KEYS}
+    """The effective configuration as a report records it: without the run's location, and with
+    absolute paths (a sample sheet, a site's panel or PoN wherever they lay on this machine) as
+    file names, so two runs of the same inputs from different folders report the same. The
+    reference files are identified by checksum (provenance.reference); effective_config.yaml
+    keeps the full paths."""
+    return {key: _without_folders(value) for key, value in config.items() if key not in RUN_LOCATION_KEYS}
+
+
+def _without_folders(value):
+    if isinstance(value, dict):
+        return {key: _without_folders(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_folders(item) for item in value]
+    if isinstance(value, str) and value.startswith("/"):
+        return PurePosixPath(value).name
+    return value
 
 
 def run_quietly(command: list[str]) -> str:
