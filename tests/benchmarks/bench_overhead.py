@@ -17,7 +17,7 @@ once (untimed: decompress, bwa index, calling shards, identity sites — both si
 Each case runs the bare chain and the workflow several times, alternating (`--repeats`; default
 3 for the demo cases, 1 for the long 10x case): a few seconds of noise on a 20 s run would
 otherwise decide the ratio. Prints `overhead_ratio=` (median workflow ÷ median bare chain wall
-seconds) per case, seconds per sample,
+seconds) per case, seconds per sample, how busy calling kept the cores (`calling_cores_busy=`),
 each step's summed seconds and peak memory (Snakemake's `benchmark:` files), and the
 4-patient ÷ 1-patient wall time ratio. The workflow also runs presis' own Python steps
 (classification, HGVS, report) that have no bare-tool equivalent: they are part of the overhead.
@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
@@ -203,22 +204,47 @@ def job_span(output: Path) -> tuple[float, float]:
     return data["starttime"], data["endtime"]
 
 
-def calling_use(outdir: Path, patients: list[str], shards: int, cores: int) -> dict:
-    """How busy calling kept the cores: per patient, the shard jobs' summed CPU seconds (their
-    benchmark files) over the cores × wall seconds from the first shard's start to the last's end."""
+class CpuSampler:
+    """The machine's busy CPU time, from /proc/stat every 0.1 s while a workflow runs."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, int, int]] = []  # (time, busy jiffies, total jiffies)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+            idle = fields[3] + fields[4]  # idle + iowait
+            self.samples.append((time.time(), sum(fields) - idle, sum(fields)))
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> CpuSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def cores_busy(self, start: float, end: float) -> float:
+        """Mean number of busy cores between two times (the samples just outside them)."""
+        before = max((s for s in self.samples if s[0] <= start), default=self.samples[0])
+        after = min((s for s in self.samples if s[0] >= end), default=self.samples[-1])
+        return (after[1] - before[1]) / (after[2] - before[2]) * (os.cpu_count() or 1)
+
+
+def calling_use(outdir: Path, patients: list[str], shards: int, cpu: CpuSampler) -> dict:
+    """How busy calling kept the cores, per patient from its first shard's start to its last
+    shard's end (Snakemake's job records): shard jobs running at once, and busy cores of the
+    machine (/proc/stat: every process, so also other jobs of the run then running)."""
     uses = []
     for patient in patients:
-        spans, cpu = [], 0.0
-        for i in range(shards):
-            spans.append(job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.candidates.bcf"))
-            bench = outdir / f"benchmarks/{patient}/call_mpileup/{patient}.{i:03d}.tsv"
-            header, values = (line.split("\t") for line in bench.read_text().splitlines()[:2])
-            cpu += float(values[header.index("cpu_time")])
-        wall = max(end for _, end in spans) - min(start for start, _ in spans)
-        busy = sum(end - start for start, end in spans)
-        uses.append({"patient": patient, "wall": wall, "jobs_at_once": busy / wall, "cpu_use": cpu / (cores * wall)})
-    return {"jobs_at_once": statistics.mean(u["jobs_at_once"] for u in uses),
-            "cpu_use": statistics.mean(u["cpu_use"] for u in uses), "wall": statistics.mean(u["wall"] for u in uses)}  # fmt: skip
+        spans = [job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.candidates.bcf") for i in range(shards)]
+        start, end = min(s for s, _ in spans), max(e for _, e in spans)
+        uses.append({"wall": end - start, "jobs_at_once": sum(e - s for s, e in spans) / (end - start),
+                     "cores_busy": cpu.cores_busy(start, end)})  # fmt: skip
+    return {key: statistics.mean(u[key] for u in uses) for key in ("wall", "jobs_at_once", "cores_busy")}
 
 
 def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: int) -> dict:
@@ -239,10 +265,11 @@ def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: 
         subprocess.run(["bash", str(folder / "bare.sh")], check=True)
         bare.append(time.perf_counter() - start)
         reset(workflow_out, sorted({s.patient for s in samples}))
-        workflow.append(snakemake(workflow_out, sheet, cores))
+        with CpuSampler() as cpu:
+            workflow.append(snakemake(workflow_out, sheet, cores))
     steps = step_table(workflow_out / "benchmarks")  # the last repeat's jobs
     patients = sorted({s.patient for s in samples})
-    calling = calling_use(workflow_out, patients, int(config["calling"]["shards"]), cores)
+    calling = calling_use(workflow_out, patients, int(config["calling"]["shards"]), cpu)  # the last repeat
     steps = steps[~steps.index.isin(["reference_prepare", "reference_bwa_index", "reference_shards",
                                      "identity_sites", "provenance_config"])]  # fmt: skip
     return {"name": name, "samples": len(samples), "workflow": statistics.median(workflow), "bare": statistics.median(bare),
@@ -260,9 +287,9 @@ def report(case: dict, show_commands: bool) -> None:
     print(f"overhead_ratio={case['workflow'] / case['bare']:.2f} case={case['name']}")
     print(f"seconds_per_sample={case['workflow'] / case['samples']:.1f} (bare {case['bare'] / case['samples']:.1f})")
     calling = case["calling"]
-    print(f"calling_jobs_at_once={calling['jobs_at_once']:.2f} calling_cpu_use={calling['cpu_use']:.2f} "
-          f"(mean per patient over {calling['wall']:.1f} s from first shard start to last shard end; "
-          f"cpu_use = shards' CPU seconds / (cores x that wall time))")  # fmt: skip
+    print(f"calling_cores_busy={calling['cores_busy']:.2f} of {os.cpu_count()} calling_jobs_at_once="
+          f"{calling['jobs_at_once']:.2f} (per patient, mean over its {calling['wall']:.1f} s from first shard "
+          f"start to last shard end; busy cores from /proc/stat, jobs from Snakemake's records)")  # fmt: skip
     print("steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS;"
           " steps run inside Snakemake's process show that process's memory):")
     print(case["steps"].to_string(float_format=lambda v: f"{v:.2f}"))
