@@ -43,11 +43,11 @@ def close_step_log(path: str) -> None:
         handler.close()
 
 
-def run_script(name: str, input, output, params, wildcards, log) -> None:  # noqa: A002 (Snakemake's names)
+def run_script(name: str, input, output, params, wildcards, log, scripts: Path = SCRIPTS) -> None:  # noqa: A002 (Snakemake's names)
     """Run workflow/scripts/<name>.py here, as Snakemake's `script:` would in a new process."""
     job = SimpleNamespace(input=input, output=output, params=params, wildcards=wildcards, log=log)
     try:
-        runpy.run_path(str(SCRIPTS / f"{name}.py"), init_globals={"snakemake": job}, run_name=f"presis_step_{name}")
+        runpy.run_path(str(scripts / f"{name}.py"), init_globals={"snakemake": job}, run_name=f"presis_step_{name}")
     except SystemExit as stop:
         # In a process of its own, sys.exit ends the step; here it would end Snakemake.
         raise StepError(str(stop.code)) from None
