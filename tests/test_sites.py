@@ -3,7 +3,7 @@
 import pysam
 import pytest
 
-from presis.sites import codon_span, exon_coding_span, min_depth, min_depths
+from presis.sites import codon_span, exon_coding_span, min_depths
 from presis.transcripts import load_transcripts
 
 from conftest import DATA
@@ -61,4 +61,4 @@ def test_min_depths_count_as_the_caller_and_agree_window_or_not(tmp_path):
     # 121-130: three reads except at 126 (the low-quality base) -> 2; 2001-2010: 2001-2005 one read
     assert depths == {("c", 101, 110): 1, ("c", 121, 130): 2, ("c", 124, 128): 2, ("c", 2001, 2010): 1, ("c", 4000, 4001): 0}
     assert min_depths(bam, spans, 20, 20, max_gap=0) == depths  # one window per span: the same
-    assert min_depth(bam, ("c", 131, 140), 20, 20) == 3
+    assert min_depths(bam, [("c", 131, 140)], 20, 20) == {("c", 131, 140): 3}

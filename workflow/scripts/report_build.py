@@ -23,6 +23,7 @@ for i, sample in enumerate(params.samples):
         config["qc"]["tumour" if sample == params.tumour else "normal"],
     )
 
+knowledge_base = kb.load(kb.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema))
 versions = json.load(open(inputs.versions))
 provenance = {**versions, "reference": json.load(open(inputs.checksums)), "config": reported_config(config)}
 report = build_report(
@@ -35,7 +36,7 @@ report = build_report(
     tumour_coverage=coverage[params.tumour],
     lod_sites=pd.read_csv(inputs.lod, sep="\t", keep_default_na=False, na_values=[""]),
     identity=json.load(open(inputs.identity)) if inputs.get("identity") else None,
-    kb=kb.release(inputs.biomarkers),
+    kb=knowledge_base.release(),
     performance=yaml.safe_load(open(inputs.performance)),
     provenance=provenance,
     config=config,
@@ -44,7 +45,7 @@ report = build_report(
 report = add_sections(
     report,
     analyses=read_analyses({name: inputs[name] for name in ANALYSES if name in inputs.keys()}),
-    kb=kb.load(kb.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema)),
+    kb=knowledge_base,
     tumour_targets=qc.read_mosdepth(inputs.regions[0], inputs.thresholds[0]),  # the tumour comes first
 )
 problems = validate_report(report, inputs.schema)

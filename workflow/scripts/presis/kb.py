@@ -285,6 +285,11 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
     polymorphisms: tuple[Polymorphism, ...]
     oncotree: OncoTree
+    evidence_reviewed_through: str = ""
+
+    def release(self) -> dict[str, str]:
+        """Version, date and evidence review date, for the report header."""
+        return {"version": str(self.version), "date": str(self.date), "evidence_reviewed_through": self.evidence_reviewed_through}
 
     def entries_per_gene(self) -> dict[str, int]:
         return dict(sorted(Counter(entry.gene or "(genome-wide)" for entry in self.entries).items()))
@@ -365,16 +370,6 @@ def gene_role_problems(kb: KnowledgeBase, roles: GeneRoles) -> list[str]:
     return [f"gene {gene} of the KB has no row in gene_roles.tsv" for gene in sorted(genes) if roles.role(gene) is None]
 
 
-def release(path: str | Path) -> dict[str, str]:
-    """The KB's version, date and evidence review date, for the report header (no validation)."""
-    data = yaml.load(Path(path).read_text(), Loader=_YAML_LOADER)
-    return {
-        "version": str(data["version"]),
-        "date": str(data["date"]),
-        "evidence_reviewed_through": str((data.get("curation") or {}).get("evidence_reviewed_through", "")),
-    }
-
-
 def load(files: KBFiles | None = None) -> KnowledgeBase:
     """Read and validate the KB; raises InputError listing every problem."""
     files = files or KBFiles.in_repo()
@@ -391,6 +386,7 @@ def load(files: KBFiles | None = None) -> KnowledgeBase:
         entries=tuple(_entry(entry) for entry in data["entries"]),
         polymorphisms=tuple(_polymorphism(p) for p in data.get("polymorphisms") or ()),
         oncotree=oncotree,
+        evidence_reviewed_through=str((data.get("curation") or {}).get("evidence_reviewed_through", "")),
     )
 
 

@@ -24,9 +24,13 @@ class StepError(Exception):
     """A step stopped with a message for the user (the script's sys.exit)."""
 
 
+def _logger(path: str) -> logging.Logger:
+    return logging.getLogger(f"presis.step:{path}")
+
+
 def step_log(path: str) -> logging.Logger:
     """The logger of one job, writing to its log file only."""
-    logger = logging.getLogger(f"presis.step:{path}")
+    logger = _logger(path)
     if not logger.handlers:
         handler = logging.FileHandler(path, mode="w", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
@@ -37,7 +41,7 @@ def step_log(path: str) -> logging.Logger:
 
 
 def close_step_log(path: str) -> None:
-    logger = logging.getLogger(f"presis.step:{path}")
+    logger = _logger(path)
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()
