@@ -11,9 +11,9 @@ min_version("9.0")
 REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
-from presis.config import effective_config, resolve_path, rule_resources  # noqa: E402
+from presis.inputs.config import effective_config, resolve_path, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402
-from presis import samplesheet  # noqa: E402
+from presis.inputs import samplesheet  # noqa: E402
 from presis.step_runner import run_script  # noqa: E402
 
 # Configuration and sample sheet are checked before any job starts; every problem is listed.

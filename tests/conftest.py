@@ -153,12 +153,12 @@ def planted_reads(tmp_path_factory):
     panel's microsatellites at VAF 0.4 in the tumour."""
     import yaml
 
-    from presis import simulate
+    from presis.devtools import simulate
 
     fasta = DATA / "genome" / "presis-test-GRCh38.fa.gz"
     reference = simulate.load_reference(fasta)
     targets = simulate.read_targets(REPO / "config" / "panels" / "presis-demo.bed")
-    msi_settings = yaml.safe_load((REPO / "workflow" / "scripts" / "presis" / "defaults.yaml").read_text())["msi"]
+    msi_settings = yaml.safe_load((REPO / "config" / "defaults.yaml").read_text())["msi"]
     germline = [
         simulate.Variant(*key, origin="germline", genotype="0/1", haplotype=i % 2)
         for i, key in enumerate(PLANTED_GERMLINE.values())

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import DATA, REPO
-from presis import kb as K
-from presis.actionable_sites import at_site, evaluate, kb_sites
-from presis.bed import PanelIndex, read_panel
-from presis.hotspots import Hotspots
-from presis.transcripts import load_transcripts
+from presis.interpretation import kb as K
+from presis.interpretation.biomarker_sites import at_site, evaluate, kb_sites
+from presis.inputs.bed import PanelIndex, read_panel
+from presis.interpretation.hotspots import Hotspots
+from presis.annotation.transcripts import load_transcripts
 
 EGFR = "ENST00000275493"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from presis.bed import PanelIndex, merge_intervals, read_panel, split_shards
+from presis.inputs.bed import PanelIndex, merge_intervals, read_panel, split_shards
 from presis.errors import InputError
 
 from conftest import REPO

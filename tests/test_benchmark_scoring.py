@@ -10,10 +10,10 @@ import pysam
 import pytest
 import yaml
 
-from presis import benchmark as bench
+from presis.devtools import benchmark as bench
 from presis.errors import InputError
-from presis.samplesheet import load_sheet
-from presis.scoring import Score
+from presis.inputs.samplesheet import load_sheet
+from presis.devtools.scoring import Score
 
 from conftest import REPO
 

@@ -2,7 +2,7 @@
 
 The CI scenario (``ci: true`` in config/benchmark/scenarios.yaml) is simulated once per
 session into a temporary folder, run tumour/normal through the workflow, and scored by
-``presis.benchmark``. A failing threshold prints every missed variant and false call with
+``presis.devtools.benchmark``. A failing threshold prints every missed variant and false call with
 the caller's evidence. The full benchmark: tests/benchmarks/bench_calling.py.
 """
 
@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from presis import benchmark as bench
+from presis.devtools import benchmark as bench
 
 from conftest import REPO, run_workflow
 

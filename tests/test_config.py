@@ -2,7 +2,7 @@
 
 import pytest
 
-from presis.config import deep_merge, effective_config, rule_resources
+from presis.inputs.config import deep_merge, effective_config, rule_resources
 from presis.errors import InputError
 
 from conftest import REPO

@@ -2,8 +2,8 @@
 
 import pytest
 
-from presis.explain import REFERRAL, germline_referral, reason
-from presis.hotspots import Hotspots
+from presis.interpretation.reasons import REFERRAL, germline_referral, reason
+from presis.interpretation.hotspots import Hotspots
 
 from conftest import REPO
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from cyvcf2 import VCF
 
-from presis import germline, variant_table
-from presis.coords import ContigMap
-from presis.transcripts import load_transcripts
+from presis.calling import germline
+from presis.annotation import variant_table
+from presis.inputs.contigs import ContigMap
+from presis.annotation.transcripts import load_transcripts
 
 from conftest import DATA
 

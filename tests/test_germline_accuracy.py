@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from cyvcf2 import VCF
 
-from presis.bed import PanelIndex, read_panel
-from presis.scoring import Score, score, vcf_keys
+from presis.inputs.bed import PanelIndex, read_panel
+from presis.devtools.scoring import Score, score, vcf_keys
 
 from conftest import DATA, DEMO_READS, REPO, Run, run_workflow, write_sheet
 

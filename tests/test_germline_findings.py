@@ -1,12 +1,12 @@
-"""Germline findings of the normal (presis.germline_findings): consent, known lists, truncation + NMD."""
+"""Germline findings of the normal (presis.interpretation.germline_findings): consent, known lists, truncation + NMD."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from presis import germline_findings as G
-from presis.transcripts import load_transcripts
+from presis.interpretation import germline_findings as G
+from presis.annotation.transcripts import load_transcripts
 
 from conftest import DATA, REPO
 

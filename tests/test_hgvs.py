@@ -10,8 +10,8 @@ import pysam
 import pytest
 
 from presis.errors import InputError
-from presis.hgvs import VariantDescription, describe, reverse_complement
-from presis.transcripts import Transcript, TranscriptIndex, load_transcripts
+from presis.annotation.hgvs import VariantDescription, describe, reverse_complement
+from presis.annotation.transcripts import Transcript, TranscriptIndex, load_transcripts
 
 DATA = Path(__file__).parent / "data"
 GENOME = DATA / "genome"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from presis import identity
-from presis.identity import Genotype, IdentityParams, Site
+from presis.calling import identity
+from presis.calling.identity import Genotype, IdentityParams, Site
 
 PARAMS = IdentityParams(min_depth=15, min_gq=20, min_informative_sites=8, max_discordant_fraction=0.1)
 HOM_REF, HET, HOM_ALT = (0, 0), (0, 1), (1, 1)

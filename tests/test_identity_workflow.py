@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from cyvcf2 import VCF
 
-from presis.bed import PanelIndex, read_panel
+from presis.inputs.bed import PanelIndex, read_panel
 
 from conftest import DATA, DEMO_READS, REPO, Run, demo_row, run_workflow, write_sheet
 

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 from conftest import REPO
-from presis import kb as K
-from presis.hotspots import Hotspots
-from presis.interpretation import COLUMNS, classify_table
+from presis.interpretation import kb as K
+from presis.interpretation.hotspots import Hotspots
+from presis.interpretation.classify import COLUMNS, classify_table
 
 FILES = K.KBFiles.in_repo(REPO)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO
-from presis import kb as K
+from presis.interpretation import kb as K
 from presis.errors import InputError
-from presis.hotspots import Hotspots
+from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from presis.lod import detection_probability, limit_of_detection, site_lod
+from presis.calling.lod import detection_probability, limit_of_detection, site_lod
 
 
 def test_detection_probability_matches_hand_computation():

@@ -1,5 +1,5 @@
-"""MSI (presis.msi): microsatellites in the targets, repeat lengths per read, locus and sample calls;
-and the simulator's MSI-high tumour (presis.simulate.microsatellite_shifts)."""
+"""MSI (presis.analyses.msi): microsatellites in the targets, repeat lengths per read, locus and sample calls;
+and the simulator's MSI-high tumour (presis.devtools.simulate.microsatellite_shifts)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pysam
 import pytest
 import yaml
 
-from presis import msi
-from presis.simulate import Interval, load_reference, microsatellite_shifts, read_targets
+from presis.analyses import msi
+from presis.devtools.simulate import Interval, load_reference, microsatellite_shifts, read_targets
 
 from conftest import DATA, REPO
 
-SETTINGS = yaml.safe_load((REPO / "workflow/scripts/presis/defaults.yaml").read_text())["msi"]
+SETTINGS = yaml.safe_load((REPO / "config/defaults.yaml").read_text())["msi"]
 #                 0         1         2         3
 #                 0123456789012345678901234567890123456789
 SEQUENCE = "GCATGCAAAAAAAGCTCACACACACGTAGCCCCGTAGCAT"

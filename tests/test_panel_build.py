@@ -2,8 +2,8 @@
 
 import pysam
 
-from presis.panel_build import gene_intervals, merge_sorted, read_gene_list, write_bed
-from presis.transcripts import load_transcripts
+from presis.annotation.panel_build import gene_intervals, merge_sorted, read_gene_list, write_bed
+from presis.annotation.transcripts import load_transcripts
 
 from conftest import DATA, REPO
 

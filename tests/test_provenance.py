@@ -1,6 +1,6 @@
 """What a report records of the configuration: everything but where the run wrote."""
 
-from presis.provenance import reported_config
+from presis.report.provenance import reported_config
 
 
 def test_the_reported_config_leaves_out_the_run_location_only():

@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import pytest
 from conftest import REPO
-from presis import plots
-from presis.interpretation import COLUMNS, report_group
-from presis.report import VARIANT_FIELDS, build_report, identity_summary, load_table, render_html, validate_report
+from presis.report import plots
+from presis.interpretation.classify import COLUMNS, report_group
+from presis.report.document import VARIANT_FIELDS, build_report, identity_summary, load_table, render_html, validate_report
 
 SCHEMA = REPO / "config" / "schemas" / "report.schema.json"
 ALL_SECTIONS = ["findings", "oncogenic", "vus", "germline_referrals", "qc", "coverage", "lod", "filters", "methods", "provenance", "signoff"]

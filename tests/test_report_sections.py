@@ -1,12 +1,12 @@
-"""Report content of the levels (presis.report_sections): hidden groups, biomarkers, target LoD."""
+"""Report content of the levels (presis.report.sections): hidden groups, biomarkers, target LoD."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from presis import kb as K
-from presis import report_sections as R
+from presis.interpretation import kb as K
+from presis.report import sections as R
 
 from conftest import REPO
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from presis import samplesheet
+from presis.inputs import samplesheet
 from presis.errors import InputError
-from presis.fastq import fastq_problem
+from presis.inputs.fastq import fastq_problem
 
 from conftest import REPO
 

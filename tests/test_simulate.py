@@ -14,7 +14,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from presis.simulate import (
+from presis.devtools.simulate import (
     ErrorModel,
     Interval,
     Library,

@@ -3,11 +3,11 @@
 import pysam
 import pytest
 
-from presis.candidates import classify_vcf
-from presis.config import load_preset
-from presis.pon import build_pon, carriers
-from presis.site_context import SiteResources
-from presis.somatic import SomaticParams
+from presis.calling.somatic_vcf import classify_vcf
+from presis.inputs.config import load_preset
+from presis.calling.pon import build_pon, carriers
+from presis.calling.site_resources import SiteResources
+from presis.calling.somatic import SomaticParams
 
 from conftest import REPO
 

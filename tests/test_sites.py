@@ -3,8 +3,8 @@
 import pysam
 import pytest
 
-from presis.sites import codon_span, exon_coding_span, min_depths
-from presis.transcripts import load_transcripts
+from presis.interpretation.site_spans import codon_span, exon_coding_span, min_depths
+from presis.annotation.transcripts import load_transcripts
 
 from conftest import DATA
 

@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from presis.config import load_preset
-from presis.somatic import AlleleCounts, SomaticParams, classify, germline_like_vaf, tumour_lod
+from presis.inputs.config import load_preset
+from presis.calling.somatic import AlleleCounts, SomaticParams, classify, germline_like_vaf, tumour_lod
 
 from conftest import REPO
 

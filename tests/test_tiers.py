@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 from conftest import DATA, REPO
-from presis import kb as K
-from presis import tiers as T
-from presis.hotspots import Hotspots
+from presis.interpretation import kb as K
+from presis.interpretation import tiers as T
+from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
 EGFR, KRAS, TP53, BRCA2 = "ENST00000275493", "ENST00000311936", "ENST00000269305", "ENST00000380152"

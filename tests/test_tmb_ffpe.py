@@ -1,11 +1,11 @@
-"""TMB (presis.tmb) and the FFPE artefact check (presis.ffpe) on small tables."""
+"""TMB (presis.analyses.tmb) and the FFPE artefact check (presis.analyses.ffpe) on small tables."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from presis.ffpe import ffpe_check
-from presis.tmb import tmb
+from presis.analyses.ffpe import ffpe_check
+from presis.analyses.tmb import tmb
 
 SETTINGS = {"min_callable_mb": 1.0, "high_cutoff": 10, "min_vaf": 0.05}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from presis.errors import InputError
-from presis.transcripts import (
+from presis.annotation.transcripts import (
     REASON_CANONICAL,
     REASON_LONGEST_CDS,
     REASON_LONGEST_TRANSCRIPT,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from presis.cli import main
 from presis.errors import InputError
-from presis.vafbins import vaf_bin
+from presis.vardb.vaf_bins import vaf_bin
 from presis.vardb import contribution, schema, store
 from presis.vardb.secret import contributor_key, read_secret
 

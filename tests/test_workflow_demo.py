@@ -8,9 +8,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from presis.bed import PanelIndex, read_panel
-from presis.config import load_preset
-from presis.scoring import score, vcf_keys
+from presis.inputs.bed import PanelIndex, read_panel
+from presis.inputs.config import load_preset
+from presis.devtools.scoring import score, vcf_keys
 
 from conftest import DEMO_READS, REPO, SNAKEMAKE
 

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from presis.bed import read_panel
+from presis.inputs.bed import read_panel
 
 from conftest import PLANTED_GERMLINE, REPO
 

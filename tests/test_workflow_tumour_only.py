@@ -2,7 +2,7 @@
 
 import pytest
 
-from presis.scoring import vcf_keys
+from presis.devtools.scoring import vcf_keys
 
 from conftest import DEMO_READS
 from test_workflow_demo import HOTSPOTS, key

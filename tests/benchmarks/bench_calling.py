@@ -6,7 +6,7 @@ Run: `.venv/bin/python tests/benchmarks/bench_calling.py [--scenario NAME ...] [
 For each scenario: simulate its reads and truth (cached by seed under `--cache`, default
 `$XDG_CACHE_HOME/presis/bench-calling`; bundled sets are used as they are), write its
 sample sheet, run `snakemake --configfile config/config.yaml --cores N --config outdir=…
-samples=…`, and score the calls (`presis.benchmark`). Prints one table per scenario, the
+samples=…`, and score the calls (`presis.devtools.benchmark`). Prints one table per scenario, the
 pooled figures (tumour/normal and tumour-only scenarios pooled separately), the measured
 mean target depth, and the calling seconds per Mb of target (call_mpileup + call_gather +
 call_classify benchmark seconds ÷ panel Mb). Not a test: it prints figures and exits
@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from presis import benchmark as bench
-from presis.simulate import Scenario, ScenarioData, read_targets
+from presis.devtools import benchmark as bench
+from presis.devtools.simulate import Scenario, ScenarioData, read_targets
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "config" / "benchmark" / "scenarios.yaml"

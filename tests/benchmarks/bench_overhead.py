@@ -4,7 +4,7 @@ Run: `make bench` (= `.venv/bin/python tests/benchmarks/bench_overhead.py [--cor
 [--cases demo,big,demo4] [--keep DIR]`). Not a test: it prints figures, asserts nothing.
 
 Cases: `demo` (the bundled tumour/normal pair), `big` (a 10x deeper tumour/normal panel
-sample simulated by presis.simulate with a fixed seed, cached under ~/.cache/presis), and
+sample simulated by presis.devtools.simulate with a fixed seed, cached under ~/.cache/presis), and
 `demo4` (four patients, each the demo pair). For each case, after preparing the reference
 once (untimed: decompress, bwa index, calling shards, identity sites — both sides use them):
 
@@ -45,8 +45,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_demo import step_table  # noqa: E402
 
-from presis.config import rule_resources  # noqa: E402
-from presis.simulate import Scenario, simulate_scenario  # noqa: E402
+from presis.inputs.config import rule_resources  # noqa: E402
+from presis.devtools.simulate import Scenario, simulate_scenario  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"

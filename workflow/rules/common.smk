@@ -3,7 +3,7 @@
 import os
 import re
 
-from presis.config import resolve_path
+from presis.inputs.config import resolve_path
 
 
 def out(path):

@@ -1,6 +1,6 @@
 # Germline small variants of the normal (of a tumour/normal patient, or of a germline-only
 # patient): bcftools mpileup + call -m per panel shard, gathered, alleles split and
-# left-aligned, FILTER set (presis/germline.py documents the filters), then consequences and
+# left-aligned, FILTER set (presis/calling/germline.py documents the filters), then consequences and
 # the tidy table as for the somatic calls. bcftools was measured against freebayes on the
 # NA12878 benchmark (tests/test_germline_accuracy.py) and called indels better.
 

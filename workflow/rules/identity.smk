@@ -1,6 +1,6 @@
 # Sample identity: are the tumour and the normal from one person? Both are genotyped at the
 # configured common SNP sites inside the panel, and compared allowing for loss of
-# heterozygosity (presis/identity.py). A mismatch stops the patient's report unless
+# heterozygosity (presis/calling/identity.py). A mismatch stops the patient's report unless
 # identity: on_mismatch: warn. Tumour-only and germline-only patients are not checked.
 
 

@@ -1,10 +1,10 @@
-"""Snakemake script: FFPE deamination check (presis.ffpe)."""
+"""Snakemake script: FFPE deamination check (presis.analyses.ffpe)."""
 
 import json
 
 import pandas as pd
 
-from presis.ffpe import ffpe_check
+from presis.analyses.ffpe import ffpe_check
 from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])

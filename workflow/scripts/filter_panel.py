@@ -1,9 +1,9 @@
-"""Snakemake script: panel and reporting filters (presis.panel_filter)."""
+"""Snakemake script: panel and reporting filters (presis.annotation.panel_filter)."""
 
 import pandas as pd
 
-from presis.bed import PanelIndex, read_panel
-from presis.panel_filter import apply_panel_filter, filter_counts
+from presis.inputs.bed import PanelIndex, read_panel
+from presis.annotation.panel_filter import apply_panel_filter, filter_counts
 from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])

@@ -1,12 +1,12 @@
-"""Snakemake script: germline findings of the normal (presis.germline_findings)."""
+"""Snakemake script: germline findings of the normal (presis.interpretation.germline_findings)."""
 
 import json
 
 import pandas as pd
 
-from presis.germline_findings import findings, lof_genes, read_gene_list, read_known
+from presis.interpretation.germline_findings import findings, lof_genes, read_gene_list, read_known
 from presis.step_runner import step_log
-from presis.transcripts import load_transcripts
+from presis.annotation.transcripts import load_transcripts
 
 log = step_log(snakemake.log[0])
 table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""]) if snakemake.input.table else None

@@ -1,4 +1,4 @@
-"""Snakemake script: tumour/normal identity (presis.identity); a mismatch stops the patient
+"""Snakemake script: tumour/normal identity (presis.calling.identity); a mismatch stops the patient
 unless identity: on_mismatch: warn. The full result is logged either way (the log stays
 when the job fails)."""
 
@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 
-from presis.identity import IdentityMismatch, IdentityParams, check_identity, count_sites, enforce
+from presis.calling.identity import IdentityMismatch, IdentityParams, check_identity, count_sites, enforce
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 params = IdentityParams.from_config(snakemake.params.identity)

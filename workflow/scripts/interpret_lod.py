@@ -1,16 +1,16 @@
 """Snakemake script: the KB's biomarker sites in the panel, each detected, not detected (LoD) or
-not evaluable from the tumour's depth there (presis.actionable_sites)."""
+not evaluable from the tumour's depth there (presis.interpretation.biomarker_sites)."""
 
 import pandas as pd
 import pysam
 
-from presis import kb as K
-from presis.actionable_sites import evaluate, kb_sites
-from presis.bed import PanelIndex, read_panel
-from presis.hotspots import Hotspots
-from presis.sites import min_depths
+from presis.interpretation import kb as K
+from presis.interpretation.biomarker_sites import evaluate, kb_sites
+from presis.inputs.bed import PanelIndex, read_panel
+from presis.interpretation.hotspots import Hotspots
+from presis.interpretation.site_spans import min_depths
 from presis.step_runner import step_log
-from presis.transcripts import load_transcripts
+from presis.annotation.transcripts import load_transcripts
 
 log = step_log(snakemake.log[0])
 inputs, params = snakemake.input, snakemake.params

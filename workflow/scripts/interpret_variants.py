@@ -1,12 +1,12 @@
-"""Snakemake script: reason per candidate, germline referrals (presis.explain), and the clinical
-classification of every reportable variant for the patient's tumour type (presis.interpretation)."""
+"""Snakemake script: reason per candidate, germline referrals (presis.interpretation.reasons), and the clinical
+classification of every reportable variant for the patient's tumour type (presis.interpretation.classify)."""
 
 import pandas as pd
 
-from presis import kb as K
-from presis.explain import germline_referral, reason
-from presis.hotspots import Hotspots
-from presis.interpretation import classify_table
+from presis.interpretation import kb as K
+from presis.interpretation.reasons import germline_referral, reason
+from presis.interpretation.hotspots import Hotspots
+from presis.interpretation.classify import classify_table
 from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])

@@ -1,9 +1,9 @@
-"""Snakemake script: a panel BED from a gene list (presis.panel_build)."""
+"""Snakemake script: a panel BED from a gene list (presis.annotation.panel_build)."""
 
 import logging
 
-from presis.panel_build import gene_intervals, merge_sorted, read_gene_list, write_bed
-from presis.transcripts import load_transcripts
+from presis.annotation.panel_build import gene_intervals, merge_sorted, read_gene_list, write_bed
+from presis.annotation.transcripts import load_transcripts
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 contigs = [line.split("\t")[0] for line in open(snakemake.input.fai)]

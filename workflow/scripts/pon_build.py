@@ -1,8 +1,8 @@
-"""Snakemake script: the panel of normals (presis.pon)."""
+"""Snakemake script: the panel of normals (presis.calling.pon)."""
 
 import logging
 
-from presis.pon import build_pon
+from presis.calling.pon import build_pon
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 pon = snakemake.params.pon

@@ -3,7 +3,7 @@
 import json
 import logging
 
-from presis.provenance import presis_commit, python_versions, tool_versions
+from presis.report.provenance import presis_commit, python_versions, tool_versions
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 versions = {"presis": presis_commit(snakemake.params.repo), "tools": tool_versions(), "python": python_versions()}

@@ -3,7 +3,7 @@
 import json
 import logging
 
-from presis.reference import check_reference, prepare_fasta, sha256
+from presis.inputs.reference import check_reference, prepare_fasta, sha256
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 panel = snakemake.input.panel or None  # absent when the panel is built from a gene list

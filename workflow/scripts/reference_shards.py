@@ -2,7 +2,7 @@
 
 import logging
 
-from presis.bed import merge_intervals, read_panel, split_shards
+from presis.inputs.bed import merge_intervals, read_panel, split_shards
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
 contigs = [line.split("\t")[0] for line in open(snakemake.input.fai)]

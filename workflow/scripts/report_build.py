@@ -1,14 +1,15 @@
-"""Snakemake script: the tumour report (presis.report) as JSON, HTML and TSV."""
+"""Snakemake script: the tumour report (presis.report.document) as JSON, HTML and TSV."""
 
 import json
 
 import pandas as pd
 import yaml
 
-from presis import kb, qc
-from presis.provenance import reported_config
-from presis.report import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
-from presis.report_sections import ANALYSES, add_sections, read_analyses
+from presis.interpretation import kb
+from presis.report import qc
+from presis.report.provenance import reported_config
+from presis.report.document import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
+from presis.report.sections import ANALYSES, add_sections, read_analyses
 from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])

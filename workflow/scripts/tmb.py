@@ -1,11 +1,11 @@
-"""Snakemake script: tumour mutational burden (presis.tmb)."""
+"""Snakemake script: tumour mutational burden (presis.analyses.tmb)."""
 
 import json
 
 import pandas as pd
 
 from presis.step_runner import step_log
-from presis.tmb import callable_bases, tmb
+from presis.analyses.tmb import callable_bases, tmb
 
 log = step_log(snakemake.log[0])
 table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])

@@ -5,7 +5,7 @@ Logs counts only: never the secret, the key, the patient or a path.
 
 import sys
 
-from presis.coords import ContigMap
+from presis.inputs.contigs import ContigMap
 from presis.errors import InputError
 from presis.step_runner import step_log
 from presis.vardb import contribution

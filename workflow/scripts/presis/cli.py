@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from presis import __version__, samplesheet
+from presis import __version__
+from presis.inputs import samplesheet
 from presis.errors import InputError
 from presis.vardb.cli import add_vardb
 

@@ -19,9 +19,9 @@ from typing import Any
 import pandas as pd
 from jsonschema import Draft202012Validator
 
-from presis.coords import ContigMap
+from presis.inputs.contigs import ContigMap
 from presis.errors import InputError
-from presis.vafbins import vaf_bin
+from presis.vardb.vaf_bins import vaf_bin
 
 FORMAT = "presis-vardb-contribution"
 FORMAT_VERSION = 1

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from presis.errors import InputError
-from presis.vafbins import LABELS as VAF_BINS
+from presis.vardb.vaf_bins import LABELS as VAF_BINS
 from presis.vardb import schema
 from presis.vardb.genomic_bins import bins_over, region_bin
 from presis.vardb.schema import contributors, observations, regions, variants

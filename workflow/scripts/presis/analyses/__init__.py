@@ -1,0 +1,1 @@
+"""Per-sample analyses beyond single variants: TMB, MSI, FFPE damage."""

@@ -1,0 +1,95 @@
+"""Classify the pileup candidates of one patient and write the somatic VCF.
+
+Input: the bcftools mpileup VCF (alleles split, left-aligned) with FORMAT/ADF and
+FORMAT/ADR for the tumour and, if present, the normal. Output: the same records
+with every filter the classifier applied in FILTER and the evidence in INFO.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pysam
+from cyvcf2 import VCF, Writer
+
+from presis.calling.site_resources import SiteResources
+from presis.calling.somatic import FILTERS, AlleleCounts, SiteContext, SomaticParams, classify
+
+INFO_FIELDS = [
+    ("CLASS", "1", "String", "presis class: somatic, germline, artefact or weak"),
+    ("TLOD", "1", "Float", "log10 likelihood ratio: allele present in tumour vs sequencing error"),
+    ("NLOD", "1", "Float", "log10 likelihood ratio: normal is reference vs heterozygous (absent without a normal)"),
+    ("TVAF", "1", "Float", "Tumour variant allele fraction"),
+    ("TALT", "1", "Integer", "Tumour reads supporting the allele"),
+    ("TDP", "1", "Integer", "Tumour reads counted at the site (ref + this allele)"),
+    ("NVAF", "1", "Float", "Normal variant allele fraction"),
+    ("NALT", "1", "Integer", "Normal reads supporting the allele"),
+    ("NDP", "1", "Integer", "Normal reads counted at the site (ref + this allele)"),
+    ("POP_AF", "1", "Float", "Allele frequency in the configured population resource"),
+    ("PON_NORMALS", "1", "Integer", "Normals of the panel of normals carrying the allele"),
+]
+
+
+def allele_counts(record, sample_index: int) -> AlleleCounts:
+    adf = record.format("ADF")[sample_index]
+    adr = record.format("ADR")[sample_index]
+    return AlleleCounts(int(adf[0]), int(adr[0]), int(adf[1]), int(adr[1]))
+
+
+def add_header(vcf: VCF, mode: str) -> None:
+    for key, number, kind, text in INFO_FIELDS:
+        vcf.add_info_to_header({"ID": key, "Number": number, "Type": kind, "Description": text})
+    for key, text in FILTERS.items():
+        vcf.add_filter_to_header({"ID": key, "Description": text})
+    vcf.add_to_header(f"##presis_calling_mode={mode}")
+
+
+def classify_vcf(
+    candidates: str | Path,
+    output_vcf_gz: str | Path,
+    tumour: str,
+    normal: str | None,
+    params: SomaticParams,
+    resources: SiteResources | None = None,
+) -> dict[str, int]:
+    """Write ``output_vcf_gz`` (+ .tbi) and return how many alleles got each status."""
+    vcf = VCF(str(candidates))
+    names = list(vcf.samples)
+    tumour_index = names.index(tumour)
+    normal_index = names.index(normal) if normal else None
+    add_header(vcf, "tumour-normal" if normal else "tumour-only")
+
+    plain = Path(str(output_vcf_gz).removesuffix(".gz"))
+    writer = Writer(str(plain), vcf)
+    tally: dict[str, int] = {}
+    for record in vcf:
+        if record.ALT[0] == "<*>":
+            continue
+        t = allele_counts(record, tumour_index)
+        n = allele_counts(record, normal_index) if normal_index is not None else None
+        context = resources.context(record.CHROM, record.POS, record.REF, record.ALT[0]) if resources else SiteContext()
+        verdict = classify(t, n, params, context)
+        record.FILTER = ";".join(verdict.filters) if verdict.filters else "PASS"
+        record.INFO["CLASS"] = verdict.status
+        record.INFO["TLOD"] = verdict.tumour_lod
+        record.INFO["TVAF"] = round(t.vaf, 4)
+        record.INFO["TALT"] = t.alt
+        record.INFO["TDP"] = t.depth
+        if n is not None:
+            record.INFO["NLOD"] = verdict.normal_lod
+            record.INFO["NVAF"] = round(n.vaf, 4)
+            record.INFO["NALT"] = n.alt
+            record.INFO["NDP"] = n.depth
+        if context.population_af is not None:
+            record.INFO["POP_AF"] = context.population_af
+        if context.pon_normals:
+            record.INFO["PON_NORMALS"] = context.pon_normals
+        writer.write_record(record)
+        tally[verdict.status] = tally.get(verdict.status, 0) + 1
+    writer.close()
+    vcf.close()
+    pysam.tabix_index(str(plain), preset="vcf", force=True, keep_original=False)
+    if not os.path.exists(str(output_vcf_gz)):
+        raise RuntimeError(f"tabix did not produce {output_vcf_gz}")
+    return tally

@@ -1,0 +1,1 @@
+"""The knowledge base, hotspots, tiers and reasons, biomarker sites and germline findings."""
