@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -94,7 +92,9 @@ def demo_run(tmp_path_factory) -> Run:
 def coad_run(tmp_path_factory) -> Run:
     """The demo pair as colorectal cancer (COAD): the same variants, other tiers and therapies."""
     folder = tmp_path_factory.mktemp("coad")
-    sheet = write_sheet(folder / "samples.tsv", [demo_row(tumour_type="COAD"), demo_row("DEMO-N", "normal", tumour_type="COAD")])
+    sheet = write_sheet(
+        folder / "samples.tsv", [demo_row(tumour_type="COAD"), demo_row("DEMO-N", "normal", tumour_type="COAD")]
+    )
     run = run_workflow(folder / "out", f"samples={sheet}")
     assert run.returncode == 0, run.output[-5000:]
     return run
@@ -167,7 +167,9 @@ def planted_reads(tmp_path_factory):
     taken = {(v.chrom, v.pos) for v in germline}
     shifts = [s for s in shifts if all(abs(s.pos - pos) > 20 for chrom, pos in taken if chrom == s.chrom)]
     folder = tmp_path_factory.mktemp("planted_reads")
-    return simulate.simulate_planted(germline + shifts, reference, fasta, targets, "SIM", 250, 100, PLANTED_SEED, folder), len(shifts)
+    return simulate.simulate_planted(
+        germline + shifts, reference, fasta, targets, "SIM", 250, 100, PLANTED_SEED, folder
+    ), len(shifts)
 
 
 @pytest.fixture(scope="session")

@@ -50,9 +50,21 @@ class Cluster:
     def start(self) -> None:
         # trust on loopback only; fsync off for tests (a test cluster need not survive a power
         # cut), on for the benchmark.
-        self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "presis", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self.run(
+            str(self.bindir / "initdb"), "-D", str(self.data), "-U", "presis", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
         options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=50" + ("" if self.fsync else " -F")
-        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start")
+        self.run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "server.log"),
+            "-w",
+            "start",
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import DATA, REPO
+
+from presis.annotation.transcripts import load_transcripts
+from presis.inputs.bed import PanelIndex, read_panel
 from presis.interpretation import kb as K
 from presis.interpretation.biomarker_sites import at_site, evaluate, kb_sites
-from presis.inputs.bed import PanelIndex, read_panel
 from presis.interpretation.hotspots import Hotspots
-from presis.annotation.transcripts import load_transcripts
 
 EGFR = "ENST00000275493"
 
@@ -36,9 +37,22 @@ def by_label(sites):
 
 def test_sites_are_the_kb_sites_of_the_panel_genes(sites):
     labels = by_label(sites)
-    assert {"EGFR L858", "EGFR T790", "EGFR G719", "EGFR exon 19", "EGFR exon 20", "KRAS G12", "KRAS A146", "TP53 R273"} <= set(labels)
+    assert {
+        "EGFR L858",
+        "EGFR T790",
+        "EGFR G719",
+        "EGFR exon 19",
+        "EGFR exon 20",
+        "KRAS G12",
+        "KRAS A146",
+        "TP53 R273",
+    } <= set(labels)
     assert {site.gene for site in sites} == {"EGFR", "KRAS", "TP53"}  # BRAF, PIK3CA, ... are not in the demo panel
-    assert labels["KRAS G12"].kb_entries == ("KRAS_G12C_CRC_COMBINATION", "KRAS_G12C_NSCLC", "KRAS_RAS_CRC_ANTI_EGFR_RESISTANCE")
+    assert labels["KRAS G12"].kb_entries == (
+        "KRAS_G12C_CRC_COMBINATION",
+        "KRAS_G12C_NSCLC",
+        "KRAS_RAS_CRC_ANTI_EGFR_RESISTANCE",
+    )
     assert labels["KRAS G12"].span == ("chr12_25195146_25260929", 50204, 50206)
     assert labels["KRAS G12"].therapeutic and not labels["TP53 R273"].therapeutic  # TP53: prognostic/diagnostic only
     assert len(labels) == len(sites)  # one row per codon/exon

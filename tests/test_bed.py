@@ -1,11 +1,10 @@
 """Panel BEDs: reading, shard splitting, gene lookup."""
 
 import pytest
-
-from presis.inputs.bed import PanelIndex, merge_intervals, read_panel, split_shards
-from presis.errors import InputError
-
 from conftest import REPO
+
+from presis.errors import InputError
+from presis.inputs.bed import PanelIndex, merge_intervals, read_panel, split_shards
 
 PANEL = REPO / "config" / "panels" / "presis-demo.bed"
 

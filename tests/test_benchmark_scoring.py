@@ -9,13 +9,12 @@ from pathlib import Path
 import pysam
 import pytest
 import yaml
+from conftest import REPO
 
 from presis.devtools import benchmark as bench
+from presis.devtools.scoring import Score
 from presis.errors import InputError
 from presis.inputs.samplesheet import load_sheet
-from presis.devtools.scoring import Score
-
-from conftest import REPO
 
 # A 2 kb contig: random sequence with G AAAAAA C at 100-107, so that a 1-bp deletion has
 # two spellings (left-aligned at 100, or right-shifted to 105).

@@ -11,10 +11,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import REPO, run_workflow
 
 from presis.devtools import benchmark as bench
-
-from conftest import REPO, run_workflow
 
 pytestmark = pytest.mark.e2e
 

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from presis import cli
-
-from conftest import REPO
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("presis")
 
@@ -27,8 +26,7 @@ def bad_sheet(folder: Path) -> Path:
     (folder / "T_R2.fastq.gz").write_bytes(gzip.compress(b"@r/2\nACGT\n+\nIIII\n"))
     sheet = folder / "bad.tsv"
     sheet.write_text(
-        "patient\tsample\ttype\tfastq_1\tfastq_2\ttumour_type\n"
-        "P1\tP1 T\ttumor\tT_R1.fastq.gz\tT_R2.fastq.gz\tLUAD\n"
+        "patient\tsample\ttype\tfastq_1\tfastq_2\ttumour_type\nP1\tP1 T\ttumor\tT_R1.fastq.gz\tT_R2.fastq.gz\tLUAD\n"
     )
     return sheet
 
@@ -84,9 +82,12 @@ def test_a_subcommand_is_required(capsys):
 
 
 def test_presis_run_validates_then_runs_snakemake_with_the_level_and_outdir(tmp_path):
-    from presis.cli import REPO as CLI_REPO, build_parser, snakemake_command
+    from presis.cli import REPO as CLI_REPO
+    from presis.cli import build_parser, snakemake_command
 
-    args = build_parser().parse_args(["run", "config/samples.tsv", "--level", "3", "--outdir", str(tmp_path), "--cores", "1"])
+    args = build_parser().parse_args(
+        ["run", "config/samples.tsv", "--level", "3", "--outdir", str(tmp_path), "--cores", "1"]
+    )
     command = snakemake_command(args)
     assert command[command.index("--snakefile") + 1] == str(CLI_REPO / "Snakefile")
     assert "level=3" in command and f"outdir={tmp_path}" in command

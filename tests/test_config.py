@@ -1,11 +1,10 @@
 """Configuration precedence: defaults < level preset < site config < --config."""
 
 import pytest
-
-from presis.inputs.config import deep_merge, effective_config, rule_resources
-from presis.errors import InputError
-
 from conftest import REPO
+
+from presis.errors import InputError
+from presis.inputs.config import deep_merge, effective_config, rule_resources
 
 SITE = {
     "samples": "config/samples.tsv",

@@ -1,11 +1,10 @@
 """Reasons in words, and which likely-germline variants are referred for germline testing."""
 
 import pytest
-
-from presis.interpretation.reasons import REFERRAL, germline_referral, reason
-from presis.interpretation.hotspots import Hotspots
-
 from conftest import REPO
+
+from presis.interpretation.hotspots import Hotspots
+from presis.interpretation.reasons import REFERRAL, germline_referral, reason
 
 GENES = {"TP53", "BRCA2", "EGFR"}
 
@@ -39,7 +38,11 @@ def test_hotspot_numbering_is_mane_for_tp53(hotspots):
         ("BRCA2 truncating", {"gene": "BRCA2", "hgvs_p": "p.(Glu1000Ter)", "consequence": "stop_gained"}, True),
         ("TP53 P72R polymorphism: not a hotspot, not truncating", {"hgvs_p": "p.(Pro72Arg)"}, False),
         ("common in the population", {"filters": "likely_germline;common_population_variant"}, False),
-        ("gene not on the referral lists", {"gene": "ARRB2", "hgvs_p": "p.(Arg100Ter)", "consequence": "stop_gained"}, False),
+        (
+            "gene not on the referral lists",
+            {"gene": "ARRB2", "hgvs_p": "p.(Arg100Ter)", "consequence": "stop_gained"},
+            False,
+        ),
         ("germline by the matched normal: not a tumour-only question", {"filters": "germline"}, False),
         ("somatic", {"status": "somatic", "filters": "PASS"}, False),
     ],
@@ -50,7 +53,9 @@ def test_germline_referral(hotspots, name, changes, referred):
 
 
 def test_reasons_name_the_evidence():
-    somatic = reason(row(status="somatic", filters="PASS", normal_alt=0, normal_depth=80, normal_vaf=0.0, normal_lod=20.5))
+    somatic = reason(
+        row(status="somatic", filters="PASS", normal_alt=0, normal_depth=80, normal_vaf=0.0, normal_lod=20.5)
+    )
     assert somatic.startswith("somatic:") and "110/245" in somatic and "normal 0/80" in somatic
     germline = reason(row())
     assert germline.startswith("likely germline") and "tumour-only" in germline

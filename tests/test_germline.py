@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 from cyvcf2 import VCF
 
-from presis.calling import germline
 from presis.annotation import variant_table
-from presis.inputs.contigs import ContigMap
 from presis.annotation.transcripts import load_transcripts
-
-from conftest import DATA
+from presis.calling import germline
+from presis.inputs.contigs import ContigMap
 
 GENOME = DATA / "genome" / "presis-test-GRCh38.fa.gz"
 HEADER = """##fileformat=VCFv4.2

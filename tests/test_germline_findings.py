@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from presis.interpretation import germline_findings as G
-from presis.annotation.transcripts import load_transcripts
-
 from conftest import DATA, REPO
+
+from presis.annotation.transcripts import load_transcripts
+from presis.interpretation import germline_findings as G
 
 KB = REPO / "config" / "kb"
 
@@ -49,7 +48,9 @@ def test_candidates_are_known_pathogenic_or_nmd_truncating_in_lof_genes(context)
     assert set(found) == {("BAP1", "p.(Glu125Ter)"), ("TP53", "p.(Arg175His)")}
     assert "stop gained in loss-of-function gene BAP1" in found[("BAP1", "p.(Glu125Ter)")]["reason"]
     assert found[("TP53", "p.(Arg175His)")]["reason"].startswith("known pathogenic (rs28934578")
-    assert all(c["statement"] == "candidate — confirm in an accredited germline laboratory" for c in result["candidates"])
+    assert all(
+        c["statement"] == "candidate — confirm in an accredited germline laboratory" for c in result["candidates"]
+    )
     excluded = {c["hgvs_p"]: c["reason"] for c in result["excluded"]}
     assert excluded["p.(Pro72Arg)"].startswith("known benign (rs1042522")
     assert "in the last exon (11/11)" in excluded["p.(Glu388Ter)"]

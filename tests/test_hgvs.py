@@ -9,9 +9,9 @@ import cyvcf2
 import pysam
 import pytest
 
-from presis.errors import InputError
 from presis.annotation.hgvs import VariantDescription, describe, reverse_complement
 from presis.annotation.transcripts import Transcript, TranscriptIndex, load_transcripts
+from presis.errors import InputError
 
 DATA = Path(__file__).parent / "data"
 GENOME = DATA / "genome"
@@ -64,8 +64,11 @@ def _expected_rows() -> list[dict[str, str]]:
 
 
 def _panel_genes() -> list[str]:
-    genes = {line.split("\t")[3].strip() for line in PANEL.read_text().splitlines()
-             if line.strip() and not line.startswith(("#", "track", "browser"))}
+    genes = {
+        line.split("\t")[3].strip()
+        for line in PANEL.read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "track", "browser"))
+    }
     return sorted(genes)
 
 
@@ -77,20 +80,17 @@ def test_expected_table_covers_every_demo_variant_in_a_reporting_transcript(inde
             for tx in chosen:
                 if tx.is_coding and tx.contig == v.CHROM and tx.start <= v.end and tx.end >= v.POS:
                     wanted.add((v.CHROM, str(v.POS), v.REF, v.ALT[0], tx.gene, tx.id))
-    pinned = {(r["contig"], r["pos"], r["ref"], r["alt"], r["gene"], r["transcript"])
-              for r in _expected_rows()}
+    pinned = {(r["contig"], r["pos"], r["ref"], r["alt"], r["gene"], r["transcript"]) for r in _expected_rows()}
     assert pinned == wanted
     assert len(pinned) == 64
 
 
-@pytest.mark.parametrize("row", _expected_rows(),
-                         ids=lambda r: f"{r['gene']}:{r['hgvs_c']}")
+@pytest.mark.parametrize("row", _expected_rows(), ids=lambda r: f"{r['gene']}:{r['hgvs_c']}")
 def test_demo_truth_variant(row, index, fasta):
     tx, _reason = index.choose(row["gene"])
     assert tx.id == row["transcript"]
     got = describe(fasta, tx, int(row["pos"]), row["ref"], row["alt"])
-    expected = VariantDescription(row["hgvs_c"], row["hgvs_p"], row["hgvs_p1"], row["exon"],
-                                  row["consequence"])
+    expected = VariantDescription(row["hgvs_c"], row["hgvs_p"], row["hgvs_p1"], row["exon"], row["consequence"])
     assert got == expected
 
 
@@ -194,9 +194,9 @@ def _mirror_record(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
         new_start = LENGTH + 2 - start
     new_ins = reverse_complement(inserted)
     if deleted and inserted:
-        return new_start, MINUS[new_start - 1:new_start - 1 + deleted], new_ins
+        return new_start, MINUS[new_start - 1 : new_start - 1 + deleted], new_ins
     anchor = new_start - 1
-    return anchor, MINUS[anchor - 1:anchor + deleted], MINUS[anchor - 1] + new_ins
+    return anchor, MINUS[anchor - 1 : anchor + deleted], MINUS[anchor - 1] + new_ins
 
 
 # (plus-contig VCF record as a variant caller writes it: indels left-aligned), expected answer
@@ -212,8 +212,10 @@ CASES = [
     ((29, "A", "G"), ("c.9A>G", "p.(Glu3=)", "p.(E3=)", "1/3", "splice_region_variant")),
     # MNV and in-frame delins
     ((24, "GC", "TA"), ("c.4_5delinsTA", "p.(Ala2Tyr)", "p.(A2Y)", "1/3", "missense_variant")),
-    ((53, "CTGTGG", "GAC"), ("c.13_18delinsGAC", "p.(Leu5_Trp6delinsAsp)", "p.(L5_W6delinsD)",
-                             "2/3", "protein_altering_variant")),
+    (
+        (53, "CTGTGG", "GAC"),
+        ("c.13_18delinsGAC", "p.(Leu5_Trp6delinsAsp)", "p.(L5_W6delinsD)", "2/3", "protein_altering_variant"),
+    ),
     # UTRs and flanks
     ((16, "A", "G"), ("c.-5A>G", "", "", "1/3", "5_prime_UTR_variant")),
     ((108, "A", "G"), ("c.*5A>G", "", "", "3/3", "3_prime_UTR_variant")),
@@ -236,25 +238,20 @@ CASES = [
     # instead of inside the donor; ..CAG|AGCTG: AG deleted from the intron 1 acceptor is the
     # same event as c.11_12del, its 3'-most form, which leaves the acceptor intact
     ((30, "A", "AG"), ("c.10+1dup", "p.?", "p.?", "1/3", "splice_region_variant")),
-    ((48, "CAG", "C"), ("c.11_12del", "p.(Lys4ThrfsTer5)", "p.(K4Tfs*5)", "2/3",
-                        "frameshift_variant")),
+    ((48, "CAG", "C"), ("c.11_12del", "p.(Lys4ThrfsTer5)", "p.(K4Tfs*5)", "2/3", "frameshift_variant")),
     # an insertion exactly on the exon edge is neither exonic nor intronic
     ((30, "A", "AC"), ("c.10_10+1insC", "p.?", "p.?", "1/3", "splice_region_variant")),
     # indels in the TTT (Phe8) run, left-aligned by the caller, 3'-shifted here
-    ((61, "CT", "C"), ("c.24del", "p.(Phe8LeufsTer10)", "p.(F8Lfs*10)", "2/3",
-                       "frameshift_variant")),
+    ((61, "CT", "C"), ("c.24del", "p.(Phe8LeufsTer10)", "p.(F8Lfs*10)", "2/3", "frameshift_variant")),
     ((61, "C", "CT"), ("c.24dup", "p.(Asp9Ter)", "p.(D9*)", "2/3", "stop_gained")),
-    ((63, "T", "TG"), ("c.23_24insG", "p.(Phe8LeufsTer2)", "p.(F8Lfs*2)", "2/3",
-                       "frameshift_variant")),
+    ((63, "T", "TG"), ("c.23_24insG", "p.(Phe8LeufsTer2)", "p.(F8Lfs*2)", "2/3", "frameshift_variant")),
     # in-frame: Trp6 deletion (left-aligned c.15_17 is the same event), Asp9 duplication
     ((54, "TGTG", "T"), ("c.16_18del", "p.(Trp6del)", "p.(W6del)", "2/3", "inframe_deletion")),
     ((64, "T", "TGAC"), ("c.25_27dup", "p.(Asp9dup)", "p.(D9dup)", "2/3", "inframe_insertion")),
     # frameshift that never meets a stop before the transcript ends
-    ((94, "C", "CA"), ("c.34dup", "p.(Thr12AsnfsTer?)", "p.(T12Nfs*?)", "3/3",
-                       "frameshift_variant")),
+    ((94, "C", "CA"), ("c.34dup", "p.(Thr12AsnfsTer?)", "p.(T12Nfs*?)", "3/3", "frameshift_variant")),
     # the stop codon's first base deleted: an extension, counted into the new tail
-    ((100, "GT", "G"), ("c.40del", "p.(Ter14AsnextTer3)", "p.(*14Next*3)", "3/3",
-                        "frameshift_variant")),
+    ((100, "GT", "G"), ("c.40del", "p.(Ter14AsnextTer3)", "p.(*14Next*3)", "3/3", "frameshift_variant")),
 ]
 
 
@@ -262,7 +259,7 @@ CASES = [
 @pytest.mark.parametrize("strand", ["+", "-"])
 def test_synthetic(record, expected, strand, synthetic):
     pos, ref, alt = record
-    assert PLUS[pos - 1:pos - 1 + len(ref)] == ref  # the table itself is consistent
+    assert PLUS[pos - 1 : pos - 1 + len(ref)] == ref  # the table itself is consistent
     if strand == "-":
         pos, ref, alt = _mirror_record(pos, ref, alt)
     got = describe(synthetic, _transcript(strand), pos, ref, alt)
@@ -275,10 +272,9 @@ def test_deletion_in_repeat_is_3prime_shifted_on_both_strands(strand, deleted, s
     """Whichever T of TTT (c.22-c.24) a caller deletes, HGVS names the 3'-most one."""
     plus_pos = 62 + deleted  # the T being deleted on the plus contig
     if strand == "+":
-        pos, ref, alt = plus_pos - 1, PLUS[plus_pos - 2:plus_pos], PLUS[plus_pos - 2]
+        pos, ref, alt = plus_pos - 1, PLUS[plus_pos - 2 : plus_pos], PLUS[plus_pos - 2]
     else:
-        pos, ref, alt = _mirror_record(plus_pos - 1, PLUS[plus_pos - 2:plus_pos],
-                                       PLUS[plus_pos - 2])
+        pos, ref, alt = _mirror_record(plus_pos - 1, PLUS[plus_pos - 2 : plus_pos], PLUS[plus_pos - 2])
     got = describe(synthetic, _transcript(strand), pos, ref, alt)
     assert got.hgvs_c == "c.24del"
     assert got.hgvs_p == "p.(Phe8LeufsTer10)"
@@ -294,11 +290,9 @@ def test_minus_strand_left_aligned_record_needs_no_shift(synthetic):
 def test_non_coding_transcript_uses_n_numbering(synthetic):
     tx = _transcript("+", coding=False)
     exonic = describe(synthetic, tx, 16, "A", "G")
-    assert exonic == VariantDescription("n.6A>G", "", "", "1/3",
-                                        "non_coding_transcript_exon_variant")
+    assert exonic == VariantDescription("n.6A>G", "", "", "1/3", "non_coding_transcript_exon_variant")
     intronic = describe(synthetic, tx, 35, "G", "C")
-    assert intronic == VariantDescription("n.20+5G>C", "", "", "intron 1/2",
-                                          "splice_region_variant")
+    assert intronic == VariantDescription("n.20+5G>C", "", "", "intron 1/2", "splice_region_variant")
 
 
 def test_identical_alleles_are_refused(synthetic):

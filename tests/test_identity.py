@@ -43,7 +43,9 @@ def test_loss_of_heterozygosity_is_not_a_mismatch():
 
 
 def test_opposite_homozygotes_are_a_mismatch():
-    result = identity.compare(sites((HOM_ALT, HOM_REF, 4), (HOM_REF, HOM_ALT, 3), (HOM_ALT, HOM_ALT, 3)), "DEMO-T", "X-N", PARAMS)
+    result = identity.compare(
+        sites((HOM_ALT, HOM_REF, 4), (HOM_REF, HOM_ALT, 3), (HOM_ALT, HOM_ALT, 3)), "DEMO-T", "X-N", PARAMS
+    )
     assert (result.status, result.informative_sites, result.discordant_sites) == ("mismatch", 10, 7)
     assert result.discordant_fraction == 0.7 and result.warning
     assert "SAMPLE MISMATCH: tumour DEMO-T and normal X-N" in result.message and "7 of 10" in result.message
@@ -63,7 +65,9 @@ def test_discordant_fraction_limit(discordant, status):
 def test_too_few_informative_sites_is_not_evaluable():
     result = identity.compare(sites((HOM_ALT, HOM_REF, 5), (HET, HET, 30)), "T", "N", PARAMS, sites_in_targets=40)
     assert (result.status, result.informative_sites, result.discordant_sites) == ("not_evaluable", 5, 5)
-    assert "5 informative SNP sites of 40 identity sites in the targets" in result.message and "8 needed" in result.message
+    assert (
+        "5 informative SNP sites of 40 identity sites in the targets" in result.message and "8 needed" in result.message
+    )
 
 
 @pytest.mark.parametrize(

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import DATA, DEMO_READS, REPO, Run, demo_row, run_workflow, write_sheet
 from cyvcf2 import VCF
 
 from presis.inputs.bed import PanelIndex, read_panel
-
-from conftest import DATA, DEMO_READS, REPO, Run, demo_row, run_workflow, write_sheet
 
 pytestmark = pytest.mark.e2e
 
@@ -57,9 +56,9 @@ def split_pairs(r1: Path, r2: Path, folder: Path, names: tuple[str, str]) -> lis
         records.append([lines[i : i + 4] for i in range(0, len(lines), 4)])
     half = len(records[0]) // 2
     pairs = []
-    for name, part in zip(names, (slice(0, half), slice(half, None))):
+    for name, part in zip(names, (slice(0, half), slice(half, None)), strict=False):
         files = (folder / f"{name}_R1.fastq.gz", folder / f"{name}_R2.fastq.gz")
-        for path, reads in zip(files, records):
+        for path, reads in zip(files, records, strict=False):
             with gzip.open(path, "wt") as handle:
                 handle.write("".join("\n".join(record) + "\n" for record in reads[part]))
         pairs.append(files)
@@ -78,7 +77,9 @@ def read_json(path: Path) -> dict | None:
 @pytest.fixture(scope="session")
 def identity_run(tmp_path_factory) -> StopRun:
     folder = tmp_path_factory.mktemp("identity")
-    (a1, a2), (b1, b2) = split_pairs(GIAB / "HG001_MSH2_R1.fastq.gz", GIAB / "HG001_MSH2_R2.fastq.gz", folder, ("HG001-A", "HG001-B"))
+    (a1, a2), (b1, b2) = split_pairs(
+        GIAB / "HG001_MSH2_R1.fastq.gz", GIAB / "HG001_MSH2_R2.fastq.gz", folder, ("HG001-A", "HG001-B")
+    )
     rows = [
         demo_row(patient="SWAP"),
         row("SWAP", "FOREIGN-N", "normal", IDENTITY / "FOREIGN-N_R1.fastq.gz", IDENTITY / "FOREIGN-N_R2.fastq.gz"),
@@ -169,13 +170,25 @@ def test_giab_pairs_are_not_evaluable_and_still_reported(identity_run):
 
 def test_warn_reports_the_mismatch(identity_warn_run):
     result = read_json(identity_warn_run.result("SWAP/qc/SWAP.identity.json"))
-    assert (result["status"], result["warning"], result["discordant_sites"], result["informative_sites"]) == ("mismatch", True, 9, 10)
+    assert (result["status"], result["warning"], result["discordant_sites"], result["informative_sites"]) == (
+        "mismatch",
+        True,
+        9,
+        10,
+    )
     assert result["thresholds"]["on_mismatch"] == "warn"
     assert "presis identity_check WARNING: SAMPLE MISMATCH" in identity_warn_run.output
     report = read_json(identity_warn_run.result("SWAP/report/SWAP.report.json"))
-    assert (report["identity"]["status"], report["identity"]["warning"], report["identity"]["verified"]) == ("mismatch", True, False)
+    assert (report["identity"]["status"], report["identity"]["warning"], report["identity"]["verified"]) == (
+        "mismatch",
+        True,
+        False,
+    )
     html = identity_warn_run.result("SWAP/report/SWAP.report.html").read_text()
-    assert 'class="banner" role="alert">SAMPLE IDENTITY WARNING — SAMPLE MISMATCH: tumour DEMO-T and normal FOREIGN-N' in html
+    assert (
+        'class="banner" role="alert">SAMPLE IDENTITY WARNING — SAMPLE MISMATCH: tumour DEMO-T and normal FOREIGN-N'
+        in html
+    )
 
 
 def test_demo_pair_matches(demo_run):

@@ -7,9 +7,10 @@ import json
 import pandas as pd
 import pytest
 from conftest import REPO
+
 from presis.interpretation import kb as K
-from presis.interpretation.hotspots import Hotspots
 from presis.interpretation.classify import COLUMNS, classify_table
+from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
 

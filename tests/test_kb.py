@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO
-from presis.interpretation import kb as K
+
 from presis.errors import InputError
+from presis.interpretation import kb as K
 from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
@@ -54,7 +55,11 @@ def test_gene_roles_cover_the_panel_and_60_genes(roles):
     panel = (REPO / "config" / "panels" / "presis-demo.genes.txt").read_text().split()
     assert [gene for gene in panel if roles.role(gene) is None] == []
     assert sum(role != "unknown" for role in roles.roles.values()) >= 60
-    assert roles.role("TP53") == "tumour_suppressor" and roles.role("KRAS") == "oncogene" and roles.role("NOTCH1") == "both"
+    assert (
+        roles.role("TP53") == "tumour_suppressor"
+        and roles.role("KRAS") == "oncogene"
+        and roles.role("NOTCH1") == "both"
+    )
 
 
 REQUIRED = [  # coverage the issue asks for: (gene, alteration type, a tumour type it must apply to, direction)

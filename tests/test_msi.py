@@ -8,11 +8,10 @@ from collections import Counter
 import pysam
 import pytest
 import yaml
+from conftest import DATA, REPO
 
 from presis.analyses import msi
 from presis.devtools.simulate import Interval, load_reference, microsatellite_shifts, read_targets
-
-from conftest import DATA, REPO
 
 SETTINGS = yaml.safe_load((REPO / "config/defaults.yaml").read_text())["msi"]
 #                 0         1         2         3
@@ -23,7 +22,7 @@ SEQUENCE = "GCATGCAAAAAAAGCTCACACACACGTAGCCCCGTAGCAT"
 def test_finds_homopolymers_and_short_tandem_repeats_inside_targets():
     loci = msi.find_microsatellites({"c": SEQUENCE}, [Interval("c", 0, 40)], 6, 4, 3)
     # the CA tract takes in its trailing C: a slipped CA can be aligned anywhere in CACACACAC
-    assert [(l.start, l.end, l.unit) for l in loci] == [(6, 13, "A"), (16, 25, "CA")]
+    assert [(locus.start, locus.end, locus.unit) for locus in loci] == [(6, 13, "A"), (16, 25, "CA")]
     assert loci[0].name == "c:7-13(A)x7"
     # a run too close to the target edge (flank) is left out, not cut short; CCCC is too short
     assert msi.find_microsatellites({"c": SEQUENCE}, [Interval("c", 4, 40)], 6, 4, 3)[0].unit == "CA"
@@ -81,7 +80,11 @@ def test_sample_status():
     assert msi.msi_status(loci(50, 12), **rules)["status"] == "MSI-high"
     assert msi.msi_status(loci(50, 3), **rules)["status"] == "MSI-stable"
     few = msi.msi_status(loci(12, 10, shallow=30), **rules)
-    assert few["status"] == "not evaluable" and "12 of 42 microsatellites" in few["reason"] and "at least 20" in few["reason"]
+    assert (
+        few["status"] == "not evaluable"
+        and "12 of 42 microsatellites" in few["reason"]
+        and "at least 20" in few["reason"]
+    )
     alone = msi.msi_status([], **rules, normal=False)
     assert alone["status"] == "not evaluable" and "matched normal" in alone["reason"]
 
@@ -89,10 +92,14 @@ def test_sample_status():
 def test_simulated_msi_high_tumour_shifts_half_the_panel_microsatellites_deterministically():
     reference = load_reference(DATA / "genome" / "presis-test-GRCh38.fa.gz")
     targets = read_targets(REPO / "config" / "panels" / "presis-demo.bed")
-    panel_loci = msi.find_microsatellites(reference, targets, SETTINGS["min_homopolymer"], SETTINGS["min_repeat_units"], SETTINGS["flank"])
+    panel_loci = msi.find_microsatellites(
+        reference, targets, SETTINGS["min_homopolymer"], SETTINGS["min_repeat_units"], SETTINGS["flank"]
+    )
     shifts = microsatellite_shifts(reference, targets, 7, 0.5, 0.4, SETTINGS)
     assert shifts == microsatellite_shifts(reference, targets, 7, 0.5, 0.4, SETTINGS)
     assert len(panel_loci) >= 2 * SETTINGS["min_loci"] and len(shifts) == round(len(panel_loci) / 2)
     for shift in shifts:
         assert shift.origin == "somatic" and shift.vaf == 0.4 and len(shift.alt) == 1 and len(shift.ref) > 1
-        assert any(l.chrom == shift.chrom and l.start <= shift.pos < l.end for l in panel_loci)  # deleted bases inside
+        assert any(
+            locus.chrom == shift.chrom and locus.start <= shift.pos < locus.end for locus in panel_loci
+        )  # deleted bases inside

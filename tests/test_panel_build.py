@@ -1,11 +1,10 @@
 """Panels from gene lists reproduce the bundled demo panel."""
 
 import pysam
+from conftest import DATA, REPO
 
 from presis.annotation.panel_build import gene_intervals, merge_sorted, read_gene_list, write_bed
 from presis.annotation.transcripts import load_transcripts
-
-from conftest import DATA, REPO
 
 
 def test_demo_panel_is_reproduced_from_its_gene_list(tmp_path):
@@ -24,7 +23,9 @@ def test_rule_builds_the_panel_and_warns_about_missing_genes(tmp_path):
     from conftest import SNAKEMAKE
 
     genes = tmp_path / "genes.txt"
-    genes.write_text((REPO / "config/panels/presis-demo.genes.txt").read_text() + "# a gene this reference lacks\nBRAF\n")
+    genes.write_text(
+        (REPO / "config/panels/presis-demo.genes.txt").read_text() + "# a gene this reference lacks\nBRAF\n"
+    )
     target = tmp_path / "results/reference/panel.bed"
     proc = subprocess.run(
         [str(SNAKEMAKE), str(target), "--configfile", "config/config.yaml", "--cores", "1", "--config",

@@ -8,13 +8,47 @@ import json
 import pandas as pd
 import pytest
 from conftest import REPO
-from presis.report import plots
+
 from presis.interpretation.classify import COLUMNS, report_group
-from presis.report.document import VARIANT_FIELDS, build_report, identity_summary, load_table, render_html, validate_report
+from presis.report import plots
+from presis.report.document import (
+    VARIANT_FIELDS,
+    build_report,
+    identity_summary,
+    load_table,
+    render_html,
+    validate_report,
+)
 
 SCHEMA = REPO / "config" / "schemas" / "report.schema.json"
-ALL_SECTIONS = ["findings", "oncogenic", "vus", "germline_referrals", "qc", "coverage", "lod", "filters", "methods", "provenance", "signoff"]
-LOD_COLUMNS = ["gene", "site", "kind", "transcript", "contig", "start", "end", "kb_entries", "therapeutic", "depth", "lod", "status", "statement"]
+ALL_SECTIONS = [
+    "findings",
+    "oncogenic",
+    "vus",
+    "germline_referrals",
+    "qc",
+    "coverage",
+    "lod",
+    "filters",
+    "methods",
+    "provenance",
+    "signoff",
+]
+LOD_COLUMNS = [
+    "gene",
+    "site",
+    "kind",
+    "transcript",
+    "contig",
+    "start",
+    "end",
+    "kb_entries",
+    "therapeutic",
+    "depth",
+    "lod",
+    "status",
+    "statement",
+]
 
 
 def config(sections=ALL_SECTIONS) -> dict:
@@ -36,13 +70,18 @@ def sample_qc(sample: str) -> dict:
 def make_report(tmp_path, *, identity=None, normal="N1", sections=ALL_SECTIONS) -> dict:
     """A report of a patient whose calling found no candidate at all (a header-only table)."""
     path = tmp_path / "table.tsv"
-    path.write_text("\t".join(["reportable", *VARIANT_FIELDS, *COLUMNS, "germline_referral", "in_panel", "panel_gene"]) + "\n")
+    path.write_text(
+        "\t".join(["reportable", *VARIANT_FIELDS, *COLUMNS, "germline_referral", "in_panel", "panel_gene"]) + "\n"
+    )
     cfg = config(sections)
     provenance = {
         "presis": {"version": "0.1.0", "commit": "abc", "uncommitted_changes": False},
         "tools": {t: "1.0" for t in ("bwa", "samtools", "bcftools", "fastp", "mosdepth")},
         "python": {},
-        "reference": {"fasta": {"file": "genome.fa", "sha256": "0" * 64}, "gff3": {"file": "genes.gff3", "sha256": "1" * 64}},
+        "reference": {
+            "fasta": {"file": "genome.fa", "sha256": "0" * 64},
+            "gff3": {"file": "genes.gff3", "sha256": "1" * 64},
+        },
         "config": cfg,
     }
     return build_report(
@@ -73,7 +112,13 @@ MISMATCH = {"status": "mismatch", "warning": True, "message": "SAMPLE MISMATCH: 
     [
         (None, None, "not_checked", False, "identity not verified: tumour-only analysis"),
         (None, "N1", "not_checked", False, "identity not verified: no identity SNP sites configured"),
-        ({"status": "match", "warning": False, "message": "identity confirmed"}, "N1", "match", True, "identity confirmed"),
+        (
+            {"status": "match", "warning": False, "message": "identity confirmed"},
+            "N1",
+            "match",
+            True,
+            "identity confirmed",
+        ),
         (MISMATCH, "N1", "mismatch", False, "SAMPLE MISMATCH"),
     ],
 )
@@ -85,13 +130,24 @@ def test_identity_summary(identity, normal, status, verified, words):
 def test_a_mismatch_reported_under_warn_is_a_banner(tmp_path):
     html = render_html(make_report(tmp_path, identity=MISMATCH))
     assert 'class="banner" role="alert">SAMPLE IDENTITY WARNING' in html
-    assert "banner" not in render_html(make_report(tmp_path, identity={"status": "match", "warning": False, "message": "ok"})).split("<body>")[1]
+    assert (
+        "banner"
+        not in render_html(
+            make_report(tmp_path, identity={"status": "match", "warning": False, "message": "ok"})
+        ).split("<body>")[1]
+    )
 
 
 def test_sections_follow_the_config(tmp_path):
     full = render_html(make_report(tmp_path))
     short = render_html(make_report(tmp_path, sections=["findings", "qc", "signoff"]))
-    for heading in ("Other oncogenic variants", "Variants of unknown significance", "Biomarker sites", "Methods and limitations", "Provenance"):
+    for heading in (
+        "Other oncogenic variants",
+        "Variants of unknown significance",
+        "Biomarker sites",
+        "Methods and limitations",
+        "Provenance",
+    ):
         assert heading in full and heading not in short
     assert "Clinically relevant findings" in short and "Quality control" in short and "Sign-off" in short
 
@@ -116,8 +172,12 @@ VARIANTS = [{"gene": "EGFR", "hgvs_p1": "p.(L858R)", "hgvs_c": "c.2573T>G", "tum
 
 
 def test_plots_are_deterministic_inline_svg():
-    first = plots.vaf_plot(VARIANTS) + plots.coverage_plot([{"gene": "EGFR", "mean_depth": 215.7}, {"gene": "KRAS", "mean_depth": 80.0}], 100)
-    assert first == plots.vaf_plot(VARIANTS) + plots.coverage_plot([{"gene": "EGFR", "mean_depth": 215.7}, {"gene": "KRAS", "mean_depth": 80.0}], 100)
+    first = plots.vaf_plot(VARIANTS) + plots.coverage_plot(
+        [{"gene": "EGFR", "mean_depth": 215.7}, {"gene": "KRAS", "mean_depth": 80.0}], 100
+    )
+    assert first == plots.vaf_plot(VARIANTS) + plots.coverage_plot(
+        [{"gene": "EGFR", "mean_depth": 215.7}, {"gene": "KRAS", "mean_depth": 80.0}], 100
+    )
     assert first.count("<svg") == 2 and "http" not in first and "EGFR p.(L858R)" in first and "23.1 %" in first
     assert 'fill="#b42318"' in first  # KRAS below the QC minimum is drawn red
 

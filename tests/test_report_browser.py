@@ -30,7 +30,9 @@ def test_demo_report_renders_in_headless_chromium_offline(demo_run, tmp_path):
     page_path = demo_run.result("DEMO/report/DEMO.report.html")
     requests: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--headless"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--headless"]
+        )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("request", lambda request: requests.append(request.url))
         page.goto(page_path.as_uri(), wait_until="load")

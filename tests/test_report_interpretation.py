@@ -19,7 +19,12 @@ def html(run) -> str:
     return unescape(run.result("DEMO/report/DEMO.report.html").read_text())
 
 
-L858R, EX19DEL, G12D, R273H = ("EGFR", "p.(Leu858Arg)"), ("EGFR", "p.(Glu746_Ala750del)"), ("KRAS", "p.(Gly12Asp)"), ("TP53", "p.(Arg273His)")
+L858R, EX19DEL, G12D, R273H = (
+    ("EGFR", "p.(Leu858Arg)"),
+    ("EGFR", "p.(Glu746_Ala750del)"),
+    ("KRAS", "p.(Gly12Asp)"),
+    ("TP53", "p.(Arg273His)"),
+)
 
 
 @pytest.mark.parametrize("change", [L858R, EX19DEL], ids=["L858R", "E746_A750del"])
@@ -40,7 +45,9 @@ def test_luad_kras_g12d_is_not_tier_i(demo_run):
 def test_luad_tp53_r273h_is_oncogenic_with_a_tier_and_no_therapy(demo_run):
     v = variant(demo_run.report(), *R273H)
     assert v["oncogenicity"]["value"] == "oncogenic" and "OS3" in v["oncogenicity"]["criteria"]
-    assert v["amp_tier"]["value"] == "III" and v["amp_tier"]["reason"].startswith("AMP Tier III: TP53 p.(Arg273His) is oncogenic")
+    assert v["amp_tier"]["value"] == "III" and v["amp_tier"]["reason"].startswith(
+        "AMP Tier III: TP53 p.(Arg273His) is oncogenic"
+    )
     assert v["therapies"] == [] and v["group"] == "oncogenic"
     assert v["amp_tier"]["reason"] in html(demo_run)
 
@@ -50,7 +57,10 @@ def test_coad_kras_g12d_is_tier_i_a_resistance_to_anti_egfr(coad_run):
     assert report["patient"]["tumour_type"] == "COAD"
     v = variant(report, *G12D)
     assert v["amp_tier"]["value"] == "I-A" and v["group"] == "clinically_relevant"
-    assert {(t["therapy"], t["direction"]) for t in v["therapies"]} == {("cetuximab", "resistance"), ("panitumumab", "resistance")}
+    assert {(t["therapy"], t["direction"]) for t in v["therapies"]} == {
+        ("cetuximab", "resistance"),
+        ("panitumumab", "resistance"),
+    }
     assert "predicts resistance to cetuximab, panitumumab" in v["amp_tier"]["reason"]
     page = html(coad_run)
     assert v["amp_tier"]["reason"] in page and "cetuximab, panitumumab</b>: <b>resistance</b>" in page
@@ -77,13 +87,29 @@ def test_every_kb_site_of_the_panel_is_detected_not_detected_or_not_evaluable(de
     report, page = demo_run.report(), html(demo_run)
     sites = {s["site"]: s for s in report["lod"]["sites"]}
     # the demo panel's EGFR and KRAS biomarker sites, TP53's hotspot residues
-    assert {"EGFR L858", "EGFR T790", "EGFR exon 19", "EGFR exon 20", "KRAS G12", "KRAS G13", "KRAS Q61", "TP53 R273"} <= set(sites)
+    assert {
+        "EGFR L858",
+        "EGFR T790",
+        "EGFR exon 19",
+        "EGFR exon 20",
+        "KRAS G12",
+        "KRAS G13",
+        "KRAS Q61",
+        "TP53 R273",
+    } <= set(sites)
     for site in sites.values():
         assert site["statement"].startswith(("detected: ", "not detected (LoD ", "not evaluable (depth "))
         assert f'<td class="site">{site["site"]}</td>' in page and site["statement"] in page
-    assert {s for s, row in sites.items() if row["status"] == "detected"} == {"EGFR L858", "EGFR exon 19", "KRAS G12", "TP53 R273"}
+    assert {s for s, row in sites.items() if row["status"] == "detected"} == {
+        "EGFR L858",
+        "EGFR exon 19",
+        "KRAS G12",
+        "TP53 R273",
+    }
     # ~215x with 5 alt reads: LoD 2-5 % (never below somatic.min_vaf), everywhere evaluable
-    assert sites["EGFR T790"]["statement"].startswith("not detected (LoD ") and 0.02 <= sites["EGFR T790"]["lod"] <= 0.05
+    assert (
+        sites["EGFR T790"]["statement"].startswith("not detected (LoD ") and 0.02 <= sites["EGFR T790"]["lod"] <= 0.05
+    )
     assert report["lod"]["not_evaluable"] == []
 
 

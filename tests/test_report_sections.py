@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import REPO
 
 from presis.interpretation import kb as K
 from presis.report import sections as R
-
-from conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +32,9 @@ def test_tmb_feeds_tiering_only_when_evaluable(kb):
     assert R.biomarkers({**not_evaluable, "tmb_high": True}, None, kb, "LUAD") == []
     high = {"evaluable": True, "tmb_high": True, "tmb_per_mb": 14.2, "status": "high"}
     (found,) = R.biomarkers(high, None, kb, "LUAD")
-    assert found["biomarker"] == "TMB-high" and found["tier"] == "I-A" and found["kb_entry"] == "TMB_HIGH_TUMOUR_AGNOSTIC"
+    assert (
+        found["biomarker"] == "TMB-high" and found["tier"] == "I-A" and found["kb_entry"] == "TMB_HIGH_TUMOUR_AGNOSTIC"
+    )
 
 
 def test_msi_high_is_a_biomarker_and_stable_is_not(kb):
@@ -45,13 +46,24 @@ def test_msi_high_is_a_biomarker_and_stable_is_not(kb):
 def test_lod_lists_the_targets_where_absence_cannot_be_stated():
     somatic = {"min_alt_reads": 5, "min_vaf": 0.03, "min_depth": 20}
     targets = pd.DataFrame(
-        [("c", 0, 100, "KRAS", 215.4), ("c", 200, 300, "EGFR", 30.0), ("c", 400, 500, "EGFR", 250.0), ("c", 600, 700, "TP53", 12.0)],
+        [
+            ("c", 0, 100, "KRAS", 215.4),
+            ("c", 200, 300, "EGFR", 30.0),
+            ("c", 400, 500, "EGFR", 250.0),
+            ("c", 600, 700, "TP53", 12.0),
+        ],
         columns=["chrom", "start", "end", "gene", "mean_depth"],
     )
     lod = R.lod_by_gene(targets, somatic, 0.10)
     by_gene = {g["gene"]: g for g in lod["genes"]}
     assert by_gene["KRAS"]["targets_not_evaluable"] == 0 and by_gene["KRAS"]["lod_vaf"] < 0.05
-    assert (by_gene["EGFR"]["targets"], by_gene["EGFR"]["targets_not_evaluable"], by_gene["EGFR"]["lowest_target_depth"]) == (2, 1, 30)
+    assert (
+        by_gene["EGFR"]["targets"],
+        by_gene["EGFR"]["targets_not_evaluable"],
+        by_gene["EGFR"]["lowest_target_depth"],
+    ) == (2, 1, 30)
     failing = {t["region"]: t["why"] for t in lod["not_evaluable"]}
-    assert failing["c:201-300"].startswith("LoD ") and "above 10% at depth 30" in failing["c:201-300"]  # 5 reads need ~29 %
+    assert (
+        failing["c:201-300"].startswith("LoD ") and "above 10% at depth 30" in failing["c:201-300"]
+    )  # 5 reads need ~29 %
     assert failing["c:601-700"] == "depth 12 below the calling minimum 20" and len(failing) == 2

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
 from jsonschema import Draft202012Validator
 
-from presis.inputs import samplesheet
 from presis.errors import InputError
+from presis.inputs import samplesheet
 from presis.inputs.fastq import fastq_problem
-
-from conftest import REPO
 
 HEADER = ["patient", "sample", "type", "lane", "fastq_1", "fastq_2", "tumour_type", "purity", "sex"]
 RECORD = b"@read1/1\nACGTACGTAC\n+\nIIIIIIIIII\n"
@@ -185,17 +184,30 @@ def test_schema_is_valid_and_its_name_pattern_is_the_one_explained():
     [
         pytest.param(
             {"type": "tumor"},
-            ["row 1 (line 2), column type", "'tumor' is not one of tumour, normal", "did you mean 'tumour'?", "write tumour or normal"],
+            [
+                "row 1 (line 2), column type",
+                "'tumor' is not one of tumour, normal",
+                "did you mean 'tumour'?",
+                "write tumour or normal",
+            ],
             id="type-tumor",
         ),
         pytest.param(
             {"patient": "P1;rm"},
-            ["row 1 (line 2), column patient", "'P1;rm' contains ';'", "use only letters A–Z a–z, digits 0–9 and . _ -"],
+            [
+                "row 1 (line 2), column patient",
+                "'P1;rm' contains ';'",
+                "use only letters A–Z a–z, digits 0–9 and . _ -",
+            ],
             id="name-semicolon",
         ),
         pytest.param(
             {"sample": "P1 T"},
-            ["row 1 (line 2), column sample", "'P1 T' contains a space", "use only letters A–Z a–z, digits 0–9 and . _ -"],
+            [
+                "row 1 (line 2), column sample",
+                "'P1 T' contains a space",
+                "use only letters A–Z a–z, digits 0–9 and . _ -",
+            ],
             id="name-space",
         ),
         pytest.param(
@@ -224,9 +236,13 @@ def test_schema_is_valid_and_its_name_pattern_is_the_one_explained():
             id="purity-percent",
         ),
         pytest.param({"purity": "0"}, ["column purity", "0 is not above 0", "a fraction above 0"], id="purity-zero"),
-        pytest.param({"purity": "high"}, ["column purity", "'high' is not a number", "leave the cell empty"], id="purity-text"),
+        pytest.param(
+            {"purity": "high"}, ["column purity", "'high' is not a number", "leave the cell empty"], id="purity-text"
+        ),
         pytest.param({"purity": "nan"}, ["column purity", "'nan' is not a number"], id="purity-nan"),
-        pytest.param({"sex": "F"}, ["column sex", "did you mean 'female'?", "female, male or unknown"], id="sex-letter"),
+        pytest.param(
+            {"sex": "F"}, ["column sex", "did you mean 'female'?", "female, male or unknown"], id="sex-letter"
+        ),
         pytest.param(
             {"fastq_1": "P1-T_R1.fastq"},
             ["row 1 (line 2), column fastq_1", "'P1-T_R1.fastq' does not end in .gz", "gzip or bgzip"],
@@ -291,7 +307,11 @@ def extra_files(**changes: str) -> dict[str, str]:
         ),
         pytest.param(
             normal_row(**extra_files(sample="P1-N2")),
-            ["row 3 (line 4), column sample", "patient P1 already has normal sample P1-N on row 2 (line 3)", "at most one normal"],
+            [
+                "row 3 (line 4), column sample",
+                "patient P1 already has normal sample P1-N on row 2 (line 3)",
+                "at most one normal",
+            ],
             id="two-normals",
         ),
         pytest.param(
@@ -301,7 +321,11 @@ def extra_files(**changes: str) -> dict[str, str]:
         ),
         pytest.param(
             tumour_row(**extra_files(patient="P2", lane="L002")),
-            ["row 3 (line 4), column patient", "sample P1-T is under patient P2 here but under P1 on row 1 (line 2)", "belongs to one patient"],
+            [
+                "row 3 (line 4), column patient",
+                "sample P1-T is under patient P2 here but under P1 on row 1 (line 2)",
+                "belongs to one patient",
+            ],
             id="sample-in-two-patients",
         ),
         pytest.param(
@@ -321,7 +345,11 @@ def extra_files(**changes: str) -> dict[str, str]:
         ),
         pytest.param(
             tumour_row(lane="L002", fastq_1="P1-N_R1.fastq.gz", fastq_2="other_R2.fastq.gz"),
-            ["row 3 (line 4), column fastq_1", "P1-N_R1.fastq.gz is already used on row 2 (line 3), column fastq_1", "one row"],
+            [
+                "row 3 (line 4), column fastq_1",
+                "P1-N_R1.fastq.gz is already used on row 2 (line 3), column fastq_1",
+                "one row",
+            ],
             id="fastq-on-two-rows",
         ),
     ],
@@ -420,7 +448,10 @@ def test_an_unknown_column_is_named_with_the_allowed_ones(tmp_path):
     rows = [tumour_row(purty="0.5")]
     problem = only_problem(write_sheet(tmp_path, rows, HEADER + ["purty"]))
     assert "header (line 1), column 'purty': not a sample-sheet column (did you mean 'purity'?)" in problem
-    assert "the columns are: patient, sample, type, lane, fastq_1, fastq_2, tumour_type, purity, sex, germline_consent" in problem
+    assert (
+        "the columns are: patient, sample, type, lane, fastq_1, fastq_2, tumour_type, purity, sex, germline_consent"
+        in problem
+    )
 
 
 def test_a_missing_required_column_is_named_once(tmp_path):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pysam
 import pytest
+from conftest import DATA, REPO
 
 from presis.devtools.simulate import (
     ErrorModel,
@@ -32,8 +33,6 @@ from presis.devtools.simulate import (
     slide_end,
     write_truth_vcf,
 )
-
-from conftest import DATA, REPO
 
 FASTA = DATA / "genome" / "presis-test-GRCh38.fa.gz"
 PANEL = REPO / "config" / "panels" / "presis-demo.bed"
@@ -73,7 +72,7 @@ def test_same_seed_gives_byte_identical_fastq(reference, targets, tmp_path):
     first = small_run(reference, targets, tmp_path / "a", 7)
     second = small_run(reference, targets, tmp_path / "b", 7)
     assert first[0] == second[0]
-    for path_a, path_b in zip(first[1:], second[1:]):
+    for path_a, path_b in zip(first[1:], second[1:], strict=False):
         assert path_a.read_bytes() == path_b.read_bytes()  # gzip header too: no timestamp, no name
 
 
@@ -203,7 +202,7 @@ def fragment_counts(r1: Path, r2: Path, kmers: dict[Variant, tuple[str, str]]) -
     }
     counts = {v: [0, 0] for v in kmers}
     with gzip.open(r1, "rt") as f1, gzip.open(r2, "rt") as f2:
-        for i, (line1, line2) in enumerate(zip(f1, f2)):
+        for i, (line1, line2) in enumerate(zip(f1, f2, strict=False)):
             if i % 4 != 1:
                 continue
             pair = line1 + " " + line2
@@ -278,7 +277,7 @@ def test_qualities_are_calibrated_and_worse_towards_the_3_prime_end():
         template = "".join(template_rng.choice("ACGT") for _ in range(151))
         for read in (1, 2):
             bases, quals = maker.read(rng, template, read)
-            for cycle, (b, q) in enumerate(zip(bases, quals)):
+            for cycle, (b, q) in enumerate(zip(bases, quals, strict=False)):
                 total[q] += 1
                 wrong[q] += b != template[cycle]
                 low_by_third[cycle // 50] += q != "F"
@@ -332,7 +331,7 @@ def test_pcr_stutter_in_a_long_homopolymer(reference, targets, tmp_path):
     reads = simulate_sample(reference, [target], [], Sample("H-N", 3000, False, 11), tmp_path / "H-N", NO_DUPLICATES)
     seen = Counter()
     with gzip.open(reads.r1, "rt") as f1, gzip.open(reads.r2, "rt") as f2:
-        for i, (line1, line2) in enumerate(zip(f1, f2)):
+        for i, (line1, line2) in enumerate(zip(f1, f2, strict=False)):
             if i % 4 == 1:
                 pair = line1 + " " + line2
                 seen.update(n for n, k in kmers.items() if k in pair or reverse_complement(k) in pair)

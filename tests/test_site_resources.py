@@ -2,14 +2,13 @@
 
 import pysam
 import pytest
+from conftest import REPO
 
-from presis.calling.somatic_vcf import classify_vcf
-from presis.inputs.config import load_preset
 from presis.calling.pon import build_pon, carriers
 from presis.calling.site_resources import SiteResources
 from presis.calling.somatic import SomaticParams
-
-from conftest import REPO
+from presis.calling.somatic_vcf import classify_vcf
+from presis.inputs.config import load_preset
 
 CONTIG = "chr17"
 
@@ -28,7 +27,7 @@ def write_vcf(path, samples, records, info=()):
     with pysam.VariantFile(plain, "w", header=header) as out:
         for pos, ref, alt, fields, per_sample in records:
             record = out.new_record(contig=CONTIG, start=pos - 1, alleles=(ref, alt), info=fields)
-            for sample, values in zip(samples, per_sample):
+            for sample, values in zip(samples, per_sample, strict=False):
                 for key, value in values.items():
                     record.samples[sample][key] = value
             out.write(record)
@@ -71,12 +70,17 @@ def test_resources_turn_candidates_into_germline_and_artefact(tmp_path, tumour_o
     population = write_vcf(
         tmp_path / "population.vcf.gz", [], [(7676154, "G", "C", {"AF": 0.62}, [])], info=[("AF", "A", "Float")]
     )
-    pon = write_vcf(tmp_path / "pon.vcf.gz", [], [(1000, "A", "G", {"PON_NORMALS": 4}, [])], info=[("PON_NORMALS", "1", "Integer")])
+    pon = write_vcf(
+        tmp_path / "pon.vcf.gz", [], [(1000, "A", "G", {"PON_NORMALS": 4}, [])], info=[("PON_NORMALS", "1", "Integer")]
+    )
     params = SomaticParams.from_config(load_preset(REPO, 2)["somatic"])
     resources = SiteResources(str(population), "AF", str(pon))
     tally = classify_vcf(tumour_only_candidates, tmp_path / "out.vcf.gz", "T", None, params, resources)
     assert tally == {"somatic": 1, "germline": 1, "artefact": 1}
-    result = {r.pos: (r.filter.keys(), r.info.get("POP_AF"), r.info.get("PON_NORMALS")) for r in pysam.VariantFile(str(tmp_path / "out.vcf.gz"))}
+    result = {
+        r.pos: (r.filter.keys(), r.info.get("POP_AF"), r.info.get("PON_NORMALS"))
+        for r in pysam.VariantFile(str(tmp_path / "out.vcf.gz"))
+    }
     assert result[7676154][0] == ["common_population_variant"] and result[7676154][1] == pytest.approx(0.62)
     assert result[1000][0] == ["panel_of_normals"] and result[1000][2] == 4
     assert result[7673802][0] == ["PASS"]

@@ -2,11 +2,10 @@
 
 import pysam
 import pytest
-
-from presis.interpretation.site_spans import codon_span, exon_coding_span, min_depths
-from presis.annotation.transcripts import load_transcripts
-
 from conftest import DATA
+
+from presis.annotation.transcripts import load_transcripts
+from presis.interpretation.site_spans import codon_span, exon_coding_span, min_depths
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,9 @@ def write_bam(path, reads):
             read.query_name, read.flag, read.reference_id, read.reference_start = f"r{i}", flag, 0, start
             read.mapping_quality, read.cigartuples = mapq, [(0, length)]
             read.query_sequence = "A" * length
-            read.query_qualities = pysam.qualitystring_to_array("".join("#" if j in low_q else "I" for j in range(length)))
+            read.query_qualities = pysam.qualitystring_to_array(
+                "".join("#" if j in low_q else "I" for j in range(length))
+            )
             bam.write(read)
     pysam.index(str(path))
     return pysam.AlignmentFile(str(path))
@@ -59,6 +60,12 @@ def test_min_depths_count_as_the_caller_and_agree_window_or_not(tmp_path):
     depths = min_depths(bam, spans, min_mapq=20, min_baseq=20)
     # 1-based 101-110: one usable read until 110, the second starts at 111 -> 1
     # 121-130: three reads except at 126 (the low-quality base) -> 2; 2001-2010: 2001-2005 one read
-    assert depths == {("c", 101, 110): 1, ("c", 121, 130): 2, ("c", 124, 128): 2, ("c", 2001, 2010): 1, ("c", 4000, 4001): 0}
+    assert depths == {
+        ("c", 101, 110): 1,
+        ("c", 121, 130): 2,
+        ("c", 124, 128): 2,
+        ("c", 2001, 2010): 1,
+        ("c", 4000, 4001): 0,
+    }
     assert min_depths(bam, spans, 20, 20, max_gap=0) == depths  # one window per span: the same
     assert min_depths(bam, [("c", 131, 140)], 20, 20) == {("c", 131, 140): 3}

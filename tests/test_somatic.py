@@ -1,12 +1,10 @@
 """The somatic model on counts where the right answer is known."""
 
 import pytest
-import yaml
-
-from presis.inputs.config import load_preset
-from presis.calling.somatic import AlleleCounts, SomaticParams, classify, germline_like_vaf, tumour_lod
-
 from conftest import REPO
+
+from presis.calling.somatic import AlleleCounts, SomaticParams, classify, germline_like_vaf, tumour_lod
+from presis.inputs.config import load_preset
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +24,13 @@ def counts(ref, alt, alt_rev=None):
         ("clear somatic (KRAS-like)", counts(125, 53), counts(69, 0), "somatic", []),
         ("low VAF somatic, stray error read in normal", counts(200, 14), counts(80, 1), "somatic", []),
         ("tumour-in-normal contamination tolerated", counts(100, 100), counts(95, 3), "somatic", []),
-        ("homopolymer slip in both libraries (purity30 benchmark FP)", counts(588, 22), counts(95, 3), "artefact", ["normal_artefact"]),
+        (
+            "homopolymer slip in both libraries (purity30 benchmark FP)",
+            counts(588, 22),
+            counts(95, 3),
+            "artefact",
+            ["normal_artefact"],
+        ),
         ("low VAF somatic, two normal reads far below it", counts(270, 30), counts(148, 2), "somatic", []),
         ("heterozygous germline", counts(150, 140), counts(40, 36), "germline", ["germline"]),
         ("homozygous germline", counts(0, 138), counts(0, 53), "germline", ["germline"]),
@@ -67,4 +71,8 @@ def test_het_window_widens_at_low_depth(params):
 
 
 def test_tumour_lod_grows_with_evidence(params):
-    assert tumour_lod(counts(100, 2), params.error_rate) < params.min_tumour_lod < tumour_lod(counts(100, 10), params.error_rate)
+    assert (
+        tumour_lod(counts(100, 2), params.error_rate)
+        < params.min_tumour_lod
+        < tumour_lod(counts(100, 10), params.error_rate)
+    )

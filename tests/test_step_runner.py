@@ -56,7 +56,10 @@ def test_sys_exit_fails_the_step_not_the_process(tmp_path, scripts):
 
 def test_steps_in_parallel_threads_keep_their_logs_apart(tmp_path, scripts):
     names = [f"job{i}" for i in range(8)]
-    threads = [threading.Thread(target=run_script, args=("write",), kwargs={**job(tmp_path, n), "scripts": scripts}) for n in names]
+    threads = [
+        threading.Thread(target=run_script, args=("write",), kwargs={**job(tmp_path, n), "scripts": scripts})
+        for n in names
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import DATA, REPO
+
 from presis.interpretation import kb as K
 from presis.interpretation import tiers as T
 from presis.interpretation.hotspots import Hotspots
@@ -41,7 +42,9 @@ def variant(gene, hgvs_p, hgvs_p1, consequence, exon, transcript=None, **extra) 
 
 
 L858R = variant("EGFR", "p.(Leu858Arg)", "p.(L858R)", "missense_variant", "21/28", EGFR)
-EX19DEL = variant("EGFR", "p.(Glu746_Ala750del)", "p.(E746_A750del)", "inframe_deletion", "19/28", EGFR, variant_type="deletion")
+EX19DEL = variant(
+    "EGFR", "p.(Glu746_Ala750del)", "p.(E746_A750del)", "inframe_deletion", "19/28", EGFR, variant_type="deletion"
+)
 T790M = variant("EGFR", "p.(Thr790Met)", "p.(T790M)", "missense_variant", "20/28", EGFR)
 G12D = variant("KRAS", "p.(Gly12Asp)", "p.(G12D)", "missense_variant", "2/5", KRAS)
 G12C = variant("KRAS", "p.(Gly12Cys)", "p.(G12C)", "missense_variant", "2/5", KRAS)
@@ -78,13 +81,17 @@ ACCEPTANCE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("case, tumour, var, tier, escat, directions, drugs", ACCEPTANCE, ids=[row[0] for row in ACCEPTANCE])
+@pytest.mark.parametrize(
+    "case, tumour, var, tier, escat, directions, drugs", ACCEPTANCE, ids=[row[0] for row in ACCEPTANCE]
+)
 def test_acceptance(classify, kb, case, tumour, var, tier, escat, directions, drugs):
     result = classify(var, tumour)
     assert result["amp_tier"]["value"] == tier, result["amp_tier"]["reason"]
     assert result["escat"]["value"] == escat, result["escat"]["reason"]
     reason = result["amp_tier"]["reason"]
-    assert reason.startswith(f"AMP Tier {tier}:") and var["gene"] in reason and "Li MM et al., J Mol Diagn 2017" in reason
+    assert (
+        reason.startswith(f"AMP Tier {tier}:") and var["gene"] in reason and "Li MM et al., J Mol Diagn 2017" in reason
+    )
     for direction in directions:
         assert f"is {direction}" in reason or f"predicts {direction}" in reason, reason
     listed = {(row["therapy"], row["direction"]) for row in result["therapies"]}
@@ -107,8 +114,14 @@ def test_reasons_name_the_tumour_path_and_source(classify):
     assert result["amp_tier"]["reason"].startswith(
         "AMP Tier I-A: EGFR p.(Leu858Arg) in LUAD (NSCLC) predicts sensitivity to osimertinib, gefitinib, erlotinib, afatinib"
     )
-    assert "level A (FDA labels" in result["amp_tier"]["reason"] and "KB EGFR_L858R_NSCLC_TKI" in result["amp_tier"]["reason"]
-    assert result["escat"]["reason"].startswith("ESCAT I-A (") and "Mateo J et al., Ann Oncol 2018" in result["escat"]["reason"]
+    assert (
+        "level A (FDA labels" in result["amp_tier"]["reason"]
+        and "KB EGFR_L858R_NSCLC_TKI" in result["amp_tier"]["reason"]
+    )
+    assert (
+        result["escat"]["reason"].startswith("ESCAT I-A (")
+        and "Mateo J et al., Ann Oncol 2018" in result["escat"]["reason"]
+    )
     assert result["tumour_lineage"] == ["LUAD", "NSCLC", "LUNG"] and result["tumour_note"] is None
 
 
@@ -255,7 +268,11 @@ def test_escat_takes_the_best_tier_that_applies(kb):
 def test_therapies_listed_once_at_their_best_level(classify):
     rows = classify(BRCA2_STOP, "HGSOC")["therapies"]
     olaparib = [row for row in rows if row["therapy"] == "olaparib"]
-    assert len(olaparib) == 1 and olaparib[0]["evidence_level"] == "A" and olaparib[0]["kb_entry"] == "BRCA2_TRUNCATING_OVARIAN"
+    assert (
+        len(olaparib) == 1
+        and olaparib[0]["evidence_level"] == "A"
+        and olaparib[0]["kb_entry"] == "BRCA2_TRUNCATING_OVARIAN"
+    )
     assert [row["evidence_level"] for row in rows] == sorted(row["evidence_level"] for row in rows)
 
 
@@ -284,7 +301,10 @@ def test_every_pinned_demo_variant_classifies(classify):
         rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
     results = {(row["gene"], row["hgvs_p1"]): classify(row, "LUAD") for row in rows}
     assert len(results) == 64
-    assert all(r["amp_tier"]["value"] in {"I-A", "I-B", "II-C", "II-D", "III", "IV"} and r["amp_tier"]["reason"] for r in results.values())
+    assert all(
+        r["amp_tier"]["value"] in {"I-A", "I-B", "II-C", "II-D", "III", "IV"} and r["amp_tier"]["reason"]
+        for r in results.values()
+    )
     assert results[("EGFR", "p.(L858R)")]["amp_tier"]["value"] == "I-A"
     assert results[("EGFR", "p.(E746_A750del)")]["amp_tier"]["value"] == "I-A"
     assert results[("TP53", "p.(R273H)")]["oncogenicity"]["value"] == "oncogenic"

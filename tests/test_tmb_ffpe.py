@@ -12,7 +12,7 @@ SETTINGS = {"min_callable_mb": 1.0, "high_cutoff": 10, "min_vaf": 0.05}
 
 def table(rows):
     columns = ["ref", "alt", "status", "consequence", "tumour_vaf", "in_panel"]
-    return pd.DataFrame([dict(zip(columns, row)) for row in rows], columns=columns)
+    return pd.DataFrame([dict(zip(columns, row, strict=False)) for row in rows], columns=columns)
 
 
 def somatic(consequence, vaf=0.2, status="somatic", in_panel=True):
@@ -59,7 +59,11 @@ def test_ffpe_flags_an_excess_of_c_to_t_among_low_vaf_candidates():
 
 def test_ffpe_passes_a_balanced_spectrum_and_ignores_germline_high_vaf_and_indels():
     rows = [snv(r, a) for r, a in ("CT", "GA", "AC", "AG", "TC", "TG", "CA", "GT", "CG", "AT", "TA", "GC")]
-    rows += [snv("C", "T", status="germline")] * 5 + [snv("C", "T", vaf=0.3)] * 5 + [("CA", "C", "weak", "frameshift_variant", 0.04, True)]
+    rows += (
+        [snv("C", "T", status="germline")] * 5
+        + [snv("C", "T", vaf=0.3)] * 5
+        + [("CA", "C", "weak", "frameshift_variant", 0.04, True)]
+    )
     result = ffpe_check(table(rows), **FFPE)
     assert result["flag"] == "pass" and (result["ct_ga"], result["low_vaf_snvs"]) == (2, 12)
 

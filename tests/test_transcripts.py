@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from presis.errors import InputError
 from presis.annotation.transcripts import (
     REASON_CANONICAL,
     REASON_LONGEST_CDS,
@@ -17,6 +16,7 @@ from presis.annotation.transcripts import (
     load_mane,
     load_transcripts,
 )
+from presis.errors import InputError
 
 DATA = Path(__file__).parent / "data"
 GFF3 = DATA / "genome" / "presis-test-GRCh38.gff3.gz"
@@ -51,16 +51,14 @@ def test_reporting_transcript(index, gene, transcript, reason):
 
 
 def test_reasons_are_the_documented_strings():
-    assert (REASON_MANE, REASON_CANONICAL, REASON_LONGEST_CDS) == (
-        "MANE Select", "Ensembl canonical", "longest CDS")
+    assert (REASON_MANE, REASON_CANONICAL, REASON_LONGEST_CDS) == ("MANE Select", "Ensembl canonical", "longest CDS")
 
 
 def test_pbrm1_falls_back_to_the_longest_cds(index):
     """This GENCODE v35 slice tags no PBRM1 transcript MANE_Select or Ensembl_canonical."""
     transcripts = index.for_gene("PBRM1")
     assert not any(tx.is_mane_select or tx.is_canonical for tx in transcripts)
-    lengths = sorted((tx.cds_length for tx in transcripts if tx.biotype == "protein_coding"),
-                     reverse=True)
+    lengths = sorted((tx.cds_length for tx in transcripts if tx.biotype == "protein_coding"), reverse=True)
     chosen, _ = index.choose("PBRM1")
     assert chosen.cds_length == lengths[0] == 5070
     assert lengths[1] < lengths[0]  # a strict winner: no tie-break involved
@@ -75,8 +73,7 @@ def test_unknown_gene_raises_key_error(index):
 def test_kras_model(index):
     tx = index.get("ENST00000311936")
     assert tx is not None
-    assert (tx.gene, tx.gene_id, tx.contig, tx.strand) == (
-        "KRAS", "ENSG00000133703", KRAS_CONTIG, "-")
+    assert (tx.gene, tx.gene_id, tx.contig, tx.strand) == ("KRAS", "ENSG00000133703", KRAS_CONTIG, "-")
     assert tx.is_mane_select and tx.is_canonical and tx.is_coding
     assert tx.cds_length == 567  # 188 residues + stop
     assert len(tx.exons) == 5
@@ -109,13 +106,11 @@ def test_overlapping_kras_at_g12d(index):
 
 def test_overlapping_agrees_with_a_linear_scan(index):
     """Bins must not lose transcripts that start in an earlier bin or span bin edges."""
-    queries = [("chr17", start, start + width) for start in range(1, 7_800_000, 65_537)
-               for width in (0, 70_000)]
+    queries = [("chr17", start, start + width) for start in range(1, 7_800_000, 65_537) for width in (0, 70_000)]
     queries += [("chr3_52287089_52809009", 258_000, 400_000), ("chr17", 7_661_779, 7_661_779)]
     everything = list(index)
     for contig, start, end in queries:
-        expected = {tx.id for tx in everything
-                    if tx.contig == contig and tx.start <= end and tx.end >= start}
+        expected = {tx.id for tx in everything if tx.contig == contig and tx.start <= end and tx.end >= start}
         assert {tx.id for tx in index.overlapping(contig, start, end)} == expected
 
 
@@ -185,7 +180,12 @@ def test_non_coding_gene_falls_back_to_the_longest_transcript(tiny):
 def test_exon_rows_before_their_transcript_row(tiny):
     tx = tiny.get("T2Z")
     assert (tx.gene, tx.strand, tx.biotype, tx.exons, tx.cds) == (
-        "TIED", "-", "protein_coding", ((1000, 1300),), ((1000, 1299),))
+        "TIED",
+        "-",
+        "protein_coding",
+        ((1000, 1300),),
+        ((1000, 1299),),
+    )
 
 
 def test_segments_sorted_and_utr_rows_ignored(tiny):

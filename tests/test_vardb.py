@@ -9,15 +9,14 @@ import multiprocessing
 
 import pytest
 import sqlalchemy as sa
+from vardb_data import KRAS_G12D, KRAS_REGION, key_of, synthetic, write
+from vardb_data import contribution as make
 
 from presis.cli import main
 from presis.errors import InputError
-from presis.vardb.vaf_bins import vaf_bin
 from presis.vardb import contribution, schema, store
 from presis.vardb.secret import contributor_key, read_secret
-
-from vardb_data import KRAS_G12D, KRAS_REGION, key_of, synthetic, write
-from vardb_data import contribution as make
+from presis.vardb.vaf_bins import vaf_bin
 
 G12D = "chr12:25245350:C:T"
 
@@ -81,7 +80,7 @@ def test_export_suppresses_like_query(vardb_url, tmp_path, capsys):
     _, tsv, _ = cli(capsys, "export", "--db", vardb_url, "--format", "tsv")
     rows = [line.split("\t") for line in tsv.splitlines()]
     assert rows[0] == store.EXPORT_COLUMNS
-    by_pos = {row[2]: dict(zip(rows[0], row)) for row in rows[1:]}
+    by_pos = {row[2]: dict(zip(rows[0], row, strict=False)) for row in rows[1:]}
     assert (by_pos["25245350"]["somatic"], by_pos["25245350"]["callable"]) == ("6", "6")
     assert (by_pos["25245351"]["somatic"], by_pos["25245351"]["germline"]) == ("<5", "0")
     _, vcf, _ = cli(capsys, "export", "--db", vardb_url, "--format", "vcf")
@@ -198,7 +197,9 @@ def test_oversized_or_broken_files_are_rejected_unread(tmp_path, capsys):
 
 
 def test_withdraw_and_db_arguments_are_checked(tmp_path, capsys):
-    code, _, err = cli(capsys, "withdraw", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", "abc'; DELETE FROM contributors")
+    code, _, err = cli(
+        capsys, "withdraw", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", "abc'; DELETE FROM contributors"
+    )
     assert code == 1 and "64 lowercase hex digits" in err
     code, _, err = cli(capsys, "stats", "--db", "mysql://root:hunter2@localhost/x")
     assert code == 1 and "sqlite:///PATH" in err and "hunter2" not in err
@@ -271,7 +272,10 @@ def test_secret_from_environment_wins_over_the_file(tmp_path):
     secret_file = tmp_path / "secret"
     secret_file.write_text("file-secret-0123456789\n")
     assert read_secret("PRESIS_VARDB_SECRET", str(secret_file), {}) == b"file-secret-0123456789"
-    assert read_secret("PRESIS_VARDB_SECRET", str(secret_file), {"PRESIS_VARDB_SECRET": "env-secret-0123456789"}) == b"env-secret-0123456789"
+    assert (
+        read_secret("PRESIS_VARDB_SECRET", str(secret_file), {"PRESIS_VARDB_SECRET": "env-secret-0123456789"})
+        == b"env-secret-0123456789"
+    )
 
 
 @pytest.mark.parametrize("environ, secret_file, message", [
@@ -289,7 +293,11 @@ def test_missing_or_weak_secret_says_how_to_set_one(environ, secret_file, messag
 
 def test_contributor_key_is_an_hmac_of_the_patient():
     key = contributor_key("P1", b"hospital-secret-0123")
-    assert len(key) == 64 and key != contributor_key("P1", b"other-hospital-0123") and key != contributor_key("P2", b"hospital-secret-0123")
+    assert (
+        len(key) == 64
+        and key != contributor_key("P1", b"other-hospital-0123")
+        and key != contributor_key("P2", b"hospital-secret-0123")
+    )
     assert key == contributor_key("P1", b"hospital-secret-0123")
 
 
@@ -325,6 +333,7 @@ def test_impossible_regions_are_rejected(tmp_path, capsys):
 
 def test_a_demo_keyed_file_is_imported_only_when_allowed(vardb_url, tmp_path, capsys):
     from conftest import REPO
+
     from presis.vardb.secret import is_demo_secret
 
     assert is_demo_secret((REPO / "config" / "vardb" / "demo.secret").read_text().strip().encode())

@@ -10,12 +10,11 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import DEMO_READS, REPO, SNAKEMAKE
 
 from presis.cli import main
 from presis.vardb import contribution
 from presis.vardb.secret import contributor_key
-
-from conftest import DEMO_READS, REPO, SNAKEMAKE
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +26,9 @@ def read_names(limit: int = 200) -> list[str]:
     names = []
     for reads in ("DEMO-T", "DEMO-N"):
         with gzip.open(DEMO_READS / f"{reads}_R1.fastq.gz", "rt") as fh:
-            names += [line[1:].split()[0].split("/")[0] for i, line in zip(range(4 * limit), fh) if i % 4 == 0]
+            names += [
+                line[1:].split()[0].split("/")[0] for i, line in zip(range(4 * limit), fh, strict=False) if i % 4 == 0
+            ]
     return names
 
 
@@ -69,7 +70,9 @@ def test_nothing_identifying_and_no_secret_anywhere(demo_run, tmp_path, capsys):
     assert "somatic carriers: <5" in outputs[1]
     # The secret: nowhere in the run's results, reports, provenance, logs or benchmarks, nor in
     # Snakemake's own logs; the key: not in the report or the effective config either.
-    for path in [p for p in demo_run.outdir.rglob("*") if p.is_file()] + list((REPO / ".snakemake" / "log").glob("*.log")):
+    for path in [p for p in demo_run.outdir.rglob("*") if p.is_file()] + list(
+        (REPO / ".snakemake" / "log").glob("*.log")
+    ):
         text = path.read_bytes().decode("latin-1")
         assert DEMO_SECRET not in text, path
         if path.suffix in (".html", ".json", ".tsv", ".yaml", ".log") and path != source:

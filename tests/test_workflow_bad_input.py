@@ -2,7 +2,6 @@
 stops the first job that reads it and leaves nothing that looks finished."""
 
 import pytest
-
 from conftest import demo_row, run_workflow, write_sheet
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +35,11 @@ def test_malformed_tsv_names_the_line(tmp_path):
 
 
 def test_every_problem_is_listed_at_once(tmp_path):
-    rows = [demo_row(sample="T;1", type="tumor", fastq_2="/missing_R2.fastq.gz"), demo_row("N1", "normal"), demo_row("N2", "normal")]
+    rows = [
+        demo_row(sample="T;1", type="tumor", fastq_2="/missing_R2.fastq.gz"),
+        demo_row("N1", "normal"),
+        demo_row("N2", "normal"),
+    ]
     run = run_workflow(tmp_path / "out", f"samples={write_sheet(tmp_path / 'samples.tsv', rows)}")
     for fragment in ["'T;1'", "'tumor'", "/missing_R2.fastq.gz", "at most one normal"]:
         assert fragment in run.output

@@ -121,7 +121,7 @@ def test_the_report_json_holds_no_absolute_paths_or_run_locations(demo_run):
 
     def strings(value):
         if isinstance(value, dict):
-            for key, item in value.items():
+            for _key, item in value.items():
                 yield from strings(item)
         elif isinstance(value, list):
             for item in value:

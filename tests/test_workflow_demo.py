@@ -6,13 +6,12 @@ from html import unescape
 
 import pytest
 import yaml
+from conftest import DEMO_READS, REPO, SNAKEMAKE
 from jsonschema import Draft202012Validator
 
+from presis.devtools.scoring import score, vcf_keys
 from presis.inputs.bed import PanelIndex, read_panel
 from presis.inputs.config import load_preset
-from presis.devtools.scoring import score, vcf_keys
-
-from conftest import DEMO_READS, REPO, SNAKEMAKE
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +28,9 @@ HOTSPOTS = [
 
 @pytest.fixture(scope="module")
 def in_panel():
-    return lambda chrom, pos, end: bool(PanelIndex(read_panel(REPO / "config/panels/presis-demo.bed")).genes_at(chrom, pos, end))
+    return lambda chrom, pos, end: bool(
+        PanelIndex(read_panel(REPO / "config/panels/presis-demo.bed")).genes_at(chrom, pos, end)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ def test_filter_counts_add_up(demo_run):
 def test_html_is_self_contained_and_lists_findings(demo_run):
     html = unescape(demo_run.result("DEMO/report/DEMO.report.html").read_text())
     assert "http://" not in html and "https://" not in html
-    for gene, hgvs_c, hgvs_p, _ in HOTSPOTS:
+    for _gene, hgvs_c, hgvs_p, _ in HOTSPOTS:
         assert hgvs_c in html and hgvs_p in html
     assert "sha256" in html and "Effective configuration" in html
 

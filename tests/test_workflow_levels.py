@@ -6,10 +6,9 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from conftest import PLANTED_GERMLINE, REPO
 
 from presis.inputs.bed import read_panel
-
-from conftest import PLANTED_GERMLINE, REPO
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +35,11 @@ def test_level3_panel_has_only_actionable_genes_of_the_test_genome(level3_run):
     missing = level3_run.result("reference/panel.missing_genes.txt").read_text()
     assert "BRAF" in missing and "EGFR" not in missing
     report = level3_run.report()
-    assert report["level"] == 3 and report["panel"]["name"] == "actionable" and set(report["panel"]["genes"]) == {"EGFR", "KRAS"}
+    assert (
+        report["level"] == 3
+        and report["panel"]["name"] == "actionable"
+        and set(report["panel"]["genes"]) == {"EGFR", "KRAS"}
+    )
 
 
 def test_level3_report_is_short_tier_i_ii_only(level3_run):

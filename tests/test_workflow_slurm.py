@@ -36,8 +36,8 @@ def slurm_cluster(tmp_path_factory):
     try:
         if start.returncode == 3:  # a real cluster's /etc/slurm/slurm.conf: not ours to replace
             pytest.skip(start.stderr.strip())
-        assert start.returncode == 0, start.stdout + start.stderr + "".join(
-            p.read_text()[-2000:] for p in (folder / "log").glob("*.log")
+        assert start.returncode == 0, (
+            start.stdout + start.stderr + "".join(p.read_text()[-2000:] for p in (folder / "log").glob("*.log"))
         )
         yield {"SLURM_CONF": str(folder / "slurm.conf")}
     finally:

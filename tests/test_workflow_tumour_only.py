@@ -1,11 +1,10 @@
 """End to end: the demo tumour without its normal."""
 
 import pytest
-
-from presis.devtools.scoring import vcf_keys
-
 from conftest import DEMO_READS
 from test_workflow_demo import HOTSPOTS, key
+
+from presis.devtools.scoring import vcf_keys
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +15,7 @@ def test_reports_the_six_hotspots(tumour_only_run):
     report = tumour_only_run.report()
     assert report["mode"] == "tumour-only" and report["samples"]["normal"] is None
     reported = {key(v): v for v in report["variants"]}
-    for gene, hgvs_c, hgvs_p, dna in HOTSPOTS:
+    for gene, _hgvs_c, hgvs_p, dna in HOTSPOTS:
         assert dna in reported, f"{gene} {hgvs_p} not reported"
         assert reported[dna]["hgvs_p"] == hgvs_p
 

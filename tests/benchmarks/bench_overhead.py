@@ -45,8 +45,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_demo import step_table  # noqa: E402
 
-from presis.inputs.config import rule_resources  # noqa: E402
 from presis.devtools.simulate import Scenario, simulate_scenario  # noqa: E402
+from presis.inputs.config import rule_resources  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
@@ -76,8 +76,13 @@ def write_sheet(path: Path, samples: list[Sample]) -> Path:
 
 def demo_pair(patient: str) -> list[Sample]:
     return [
-        Sample(patient, f"{patient}-{k[0].upper()}", k, DEMO_READS / f"DEMO-{k[0].upper()}_R1.fastq.gz",
-               DEMO_READS / f"DEMO-{k[0].upper()}_R2.fastq.gz")  # fmt: skip
+        Sample(
+            patient,
+            f"{patient}-{k[0].upper()}",
+            k,
+            DEMO_READS / f"DEMO-{k[0].upper()}_R1.fastq.gz",
+            DEMO_READS / f"DEMO-{k[0].upper()}_R2.fastq.gz",
+        )  # fmt: skip
         for k in ("tumour", "normal")
     ]
 
@@ -160,7 +165,8 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
             for i, b in enumerate(shards)
         ])  # fmt: skip
         lines += [
-            f"bcftools concat -Ob -o {patient}.candidates.bcf " + " ".join(f"{patient}.{i}.bcf" for i in range(len(shards))),
+            f"bcftools concat -Ob -o {patient}.candidates.bcf "
+            + " ".join(f"{patient}.{i}.bcf" for i in range(len(shards))),
             f"bcftools csq -l -s - -f {fa} -g {gff3} -Ob -o {patient}.csq.bcf {patient}.candidates.bcf",
         ]
         if not normal:
@@ -173,7 +179,7 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
         ])  # fmt: skip
         sites = ref / "identity"
         lines += [
-            f"bcftools concat -Ou " + " ".join(f"{patient}.{i}.germline.bcf" for i in range(len(shards)))
+            "bcftools concat -Ou " + " ".join(f"{patient}.{i}.germline.bcf" for i in range(len(shards)))
             + f" | bcftools filter -s low_qual -e 'QUAL<{germ['min_qual']}' -Ou | bcftools filter -m+ -s low_depth "
             f"-e 'FMT/DP<{germ['min_depth']}' -Oz -o {patient}.germline.vcf.gz",
             f"bcftools index -t {patient}.germline.vcf.gz",
@@ -240,7 +246,9 @@ def calling_use(outdir: Path, patients: list[str], shards: int, cpu: CpuSampler)
     machine (/proc/stat: every process, so also other jobs of the run then running)."""
     uses = []
     for patient in patients:
-        spans = [job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.candidates.bcf") for i in range(shards)]
+        spans = [
+            job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.candidates.bcf") for i in range(shards)
+        ]
         start, end = min(s for s, _ in spans), max(e for _, e in spans)
         uses.append({"wall": end - start, "jobs_at_once": sum(e - s for s, e in spans) / (end - start),
                      "cores_busy": cpu.cores_busy(start, end)})  # fmt: skip
@@ -290,8 +298,10 @@ def report(case: dict, show_commands: bool) -> None:
     print(f"calling_cores_busy={calling['cores_busy']:.2f} of {os.cpu_count()} calling_jobs_at_once="
           f"{calling['jobs_at_once']:.2f} (per patient, mean over its {calling['wall']:.1f} s from first shard "
           f"start to last shard end; busy cores from /proc/stat, jobs from Snakemake's records)")  # fmt: skip
-    print("steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS;"
-          " steps run inside Snakemake's process show that process's memory):")
+    print(
+        "steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS;"
+        " steps run inside Snakemake's process show that process's memory):"
+    )
     print(case["steps"].to_string(float_format=lambda v: f"{v:.2f}"))
 
 
@@ -300,8 +310,11 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--cases", default="demo,big,demo4")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "presis" / "bench-overhead")
-    parser.add_argument("--repeats", default="demo=3,big=1,demo4=3",
-                        help="runs per case (bare chain and workflow, alternating; medians reported)")
+    parser.add_argument(
+        "--repeats",
+        default="demo=3,big=1,demo4=3",
+        help="runs per case (bare chain and workflow, alternating; medians reported)",
+    )
     parser.add_argument("--keep", type=Path, help="keep the outputs here (a new folder) instead of a temporary one")
     args = parser.parse_args()
     cases = {

@@ -59,7 +59,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contributions", type=int, default=2000)
     parser.add_argument("--variants", type=int, default=300, help="variants per contribution")
-    parser.add_argument("--regions", type=int, default=185, help="panel regions per contribution (the demo panel has 185)")
+    parser.add_argument(
+        "--regions", type=int, default=185, help="panel regions per contribution (the demo panel has 185)"
+    )
     parser.add_argument("--pool", type=int, default=20000, help="distinct loci the variants are drawn from")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--backends", default="sqlite,postgresql")

@@ -5,8 +5,12 @@
 rule tmb:
     input:
         table=out("results/{patient}/filter/{patient}.variants.tsv"),
-        regions=lambda wildcards: out(f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.regions.bed.gz"),
-        thresholds=lambda wildcards: out(f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.thresholds.bed.gz"),
+        regions=lambda wildcards: out(
+            f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.regions.bed.gz"
+        ),
+        thresholds=lambda wildcards: out(
+            f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.thresholds.bed.gz"
+        ),
     output:
         out("results/{patient}/tmb/{patient}.tmb.json"),
     params:

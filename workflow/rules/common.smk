@@ -114,7 +114,9 @@ def final_outputs():
 
 def identity_checked(patient):
     """Tumour and normal are compared when the patient has both and sites are configured."""
-    return bool(IDENTITY_SITES and samplesheet.tumour_sample(SHEET, patient) and samplesheet.normal_sample(SHEET, patient))
+    return bool(
+        IDENTITY_SITES and samplesheet.tumour_sample(SHEET, patient) and samplesheet.normal_sample(SHEET, patient)
+    )
 
 
 def fastp_jsons(patient):

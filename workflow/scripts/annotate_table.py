@@ -1,7 +1,7 @@
 """Snakemake script: the tidy variant table (presis.annotation.variant_table)."""
 
-from presis.step_runner import step_log
 from presis.annotation.variant_table import annotation_sources, build_table
+from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])
 table = build_table(snakemake.input.vcf, *annotation_sources(snakemake.input, snakemake.params))

@@ -1,8 +1,8 @@
 """Snakemake script: classify candidates (presis.calling.somatic) into the somatic VCF."""
 
-from presis.calling.somatic_vcf import classify_vcf
 from presis.calling.site_resources import SiteResources
 from presis.calling.somatic import SomaticParams
+from presis.calling.somatic_vcf import classify_vcf
 from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])

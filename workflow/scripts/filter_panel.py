@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from presis.inputs.bed import PanelIndex, read_panel
 from presis.annotation.panel_filter import apply_panel_filter, filter_counts
+from presis.inputs.bed import PanelIndex, read_panel
 from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])

@@ -4,12 +4,16 @@ import json
 
 import pandas as pd
 
+from presis.annotation.transcripts import load_transcripts
 from presis.interpretation.germline_findings import findings, lof_genes, read_gene_list, read_known
 from presis.step_runner import step_log
-from presis.annotation.transcripts import load_transcripts
 
 log = step_log(snakemake.log[0])
-table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""]) if snakemake.input.table else None
+table = (
+    pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])
+    if snakemake.input.table
+    else None
+)
 result = findings(
     table,
     consent=snakemake.params.consent,

@@ -1,8 +1,8 @@
 """Snakemake script: the tidy germline table (presis.calling.germline)."""
 
+from presis.annotation.variant_table import annotation_sources
 from presis.calling.germline import build_germline_table
 from presis.step_runner import step_log
-from presis.annotation.variant_table import annotation_sources
 
 log = step_log(snakemake.log[0])
 table = build_germline_table(snakemake.input.vcf, *annotation_sources(snakemake.input, snakemake.params))

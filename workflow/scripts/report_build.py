@@ -1,32 +1,41 @@
 """Snakemake script: the tumour report (presis.report.document) as JSON, HTML and TSV."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from presis.interpretation import kb
 from presis.report import qc
-from presis.report.provenance import reported_config
 from presis.report.document import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
+from presis.report.provenance import reported_config
 from presis.report.sections import ANALYSES, add_sections, read_analyses
 from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])
 inputs, params = snakemake.input, snakemake.params
-config = yaml.safe_load(open(inputs.config))
+config = yaml.safe_load(Path(inputs.config).read_text())
 table = load_table(inputs.table)
 
 qc_by_sample, coverage = {}, {}
 for i, sample in enumerate(params.samples):
     qc_by_sample[sample], coverage[sample] = sample_qc(
-        sample, params.fastp[sample], inputs.stats[i], inputs.regions[i], inputs.thresholds[i],
+        sample,
+        params.fastp[sample],
+        inputs.stats[i],
+        inputs.regions[i],
+        inputs.thresholds[i],
         config["qc"]["tumour" if sample == params.tumour else "normal"],
     )
 
 knowledge_base = kb.load(kb.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema))
-versions = json.load(open(inputs.versions))
-provenance = {**versions, "reference": json.load(open(inputs.checksums)), "config": reported_config(config)}
+versions = json.loads(Path(inputs.versions).read_text())
+provenance = {
+    **versions,
+    "reference": json.loads(Path(inputs.checksums).read_text()),
+    "config": reported_config(config),
+}
 report = build_report(
     patient=snakemake.wildcards.patient,
     info=params.info,
@@ -36,9 +45,9 @@ report = build_report(
     qc_by_sample=qc_by_sample,
     tumour_coverage=coverage[params.tumour],
     lod_sites=pd.read_csv(inputs.lod, sep="\t", keep_default_na=False, na_values=[""]),
-    identity=json.load(open(inputs.identity)) if inputs.get("identity") else None,
+    identity=json.loads(Path(inputs.identity).read_text()) if inputs.get("identity") else None,
     kb=knowledge_base.release(),
-    performance=yaml.safe_load(open(inputs.performance)),
+    performance=yaml.safe_load(Path(inputs.performance).read_text()),
     provenance=provenance,
     config=config,
 )

@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 
-from presis.step_runner import step_log
 from presis.analyses.tmb import callable_bases, tmb
+from presis.step_runner import step_log
 
 log = step_log(snakemake.log[0])
 table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])

@@ -5,8 +5,8 @@ Logs counts only: never the secret, the key, the patient or a path.
 
 import sys
 
-from presis.inputs.contigs import ContigMap
 from presis.errors import InputError
+from presis.inputs.contigs import ContigMap
 from presis.step_runner import step_log
 from presis.vardb import contribution
 from presis.vardb.secret import contributor_key, is_demo_secret, read_secret

@@ -94,7 +94,9 @@ def foreign_genotypes(fasta: pysam.FastaFile) -> list[tuple[str, int, str, str, 
 
 
 def contig_header(fasta: pysam.FastaFile) -> list[str]:
-    return [f"##contig=<ID={name},length={length}>" for name, length in zip(fasta.references, fasta.lengths)]
+    return [
+        f"##contig=<ID={name},length={length}>" for name, length in zip(fasta.references, fasta.lengths, strict=False)
+    ]
 
 
 def write_bgzip_vcf(path: Path, header: list[str], records: list[tuple[str, int, str]]) -> None:
@@ -119,7 +121,9 @@ def write_foreign(genotypes: list[tuple], fasta: pysam.FastaFile) -> None:
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tFOREIGN",
     ]
-    records = [(c, p, f"{c}\t{p}\t.\t{r}\t{a}\t.\tPASS\tLABEL={label}\tGT\t{gt[g]}") for c, p, r, a, g, label in genotypes]
+    records = [
+        (c, p, f"{c}\t{p}\t.\t{r}\t{a}\t.\tPASS\tLABEL={label}\tGT\t{gt[g]}") for c, p, r, a, g, label in genotypes
+    ]
     write_bgzip_vcf(HERE / "FOREIGN.germline_truth.vcf.gz", header, records)
 
 

@@ -10,12 +10,12 @@ import argparse
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from presis import __version__
-from presis.inputs import samplesheet
 from presis.errors import InputError
+from presis.inputs import samplesheet
 from presis.vardb.cli import add_vardb
 
 Handler = Callable[[argparse.Namespace], int]
@@ -23,7 +23,9 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="presis", description="presis: precision diagnostics from FASTQ to tumour report")
+    parser = argparse.ArgumentParser(
+        prog="presis", description="presis: precision diagnostics from FASTQ to tumour report"
+    )
     parser.add_argument("--version", action="version", version=f"presis {__version__}")
     commands = parser.add_subparsers(dest="command", title="commands", required=True)
     add_validate(commands)

@@ -26,7 +26,7 @@ def low_vaf_snvs(table: pd.DataFrame, max_vaf: float) -> pd.DataFrame:
 
 def ffpe_check(table: pd.DataFrame, *, max_vaf: float, min_snvs: int, max_ct_fraction: float) -> dict:
     snvs = low_vaf_snvs(table, max_vaf)
-    n_ct = int(sum(is_deamination(r, a) for r, a in zip(snvs["ref"], snvs["alt"])))
+    n_ct = int(sum(is_deamination(r, a) for r, a in zip(snvs["ref"], snvs["alt"], strict=False)))
     n = int(len(snvs))
     fraction = round(n_ct / n, 3) if n else None
     if n < min_snvs:
@@ -35,7 +35,10 @@ def ffpe_check(table: pd.DataFrame, *, max_vaf: float, min_snvs: int, max_ct_fra
         flag = "possible FFPE damage"
         reason = f"C>T/G>A are {n_ct} of {n} low-VAF SNV candidates ({fraction:.0%} > {max_ct_fraction:.0%}): low-VAF C>T/G>A calls need orthogonal confirmation"
     else:
-        flag, reason = "pass", f"C>T/G>A are {n_ct} of {n} low-VAF SNV candidates ({fraction:.0%} <= {max_ct_fraction:.0%})"
+        flag, reason = (
+            "pass",
+            f"C>T/G>A are {n_ct} of {n} low-VAF SNV candidates ({fraction:.0%} <= {max_ct_fraction:.0%})",
+        )
     return {
         "flag": flag,
         "pass": flag != "possible FFPE damage",

@@ -23,11 +23,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pysam
-
 
 _CONSUMES_REF = {0, 2, 3, 7, 8}
 _INSERTION, _DELETION, _SOFT_CLIP = 1, 2, 4
@@ -52,7 +51,7 @@ class Locus:
 
 
 def _pattern(min_homopolymer: int, min_units: int) -> re.Pattern:
-    return re.compile(r"([ACGT])\1{%d,}|([ACGT]{2,4}?)\2{%d,}" % (min_homopolymer - 1, min_units - 1))
+    return re.compile(rf"([ACGT])\1{{{min_homopolymer - 1},}}|([ACGT]{{2,4}}?)\2{{{min_units - 1},}}")
 
 
 def periodic_tract(sequence: str, start: int, end: int, period: int) -> tuple[int, int]:
@@ -73,16 +72,16 @@ def _sequence(reference, chrom: str, start: int, end: int) -> str:
     return reference.fetch(chrom, start, end).upper()
 
 
-def find_microsatellites(
-    reference, targets: Iterable, min_homopolymer: int, min_units: int, flank: int
-) -> list[Locus]:
+def find_microsatellites(reference, targets: Iterable, min_homopolymer: int, min_units: int, flank: int) -> list[Locus]:
     """Microsatellites wholly inside the targets (anything with chrom, 0-based start, end), with
     ``flank`` bases to spare on both sides; sorted. ``reference``: a pysam.FastaFile or a mapping
     of contig name to sequence."""
     pattern = _pattern(min_homopolymer, min_units)
     found: dict[tuple[str, int], Locus] = {}
     for target in targets:
-        chrom, target_start, target_end = (target.chrom, target.start, target.end) if hasattr(target, "chrom") else target[:3]
+        chrom, target_start, target_end = (
+            (target.chrom, target.start, target.end) if hasattr(target, "chrom") else target[:3]
+        )
         # A tract cut off at the target's edge is rejected by the flank rule below, so the
         # target's own bases suffice to find and measure every locus that counts.
         sequence = _sequence(reference, chrom, target_start, target_end)
@@ -93,13 +92,19 @@ def find_microsatellites(
             start, end = periodic_tract(sequence, match.start(), match.end(), len(unit))
             if start - flank >= 0 and end + flank <= len(sequence):
                 locus_start = target_start + start
-                found[(chrom, locus_start)] = Locus(chrom, locus_start, target_start + end, sequence[start : start + len(unit)])
+                found[(chrom, locus_start)] = Locus(
+                    chrom, locus_start, target_start + end, sequence[start : start + len(unit)]
+                )
     return sorted(found.values(), key=lambda locus: (locus.chrom, locus.start))
 
 
 def read_repeat_length(read: pysam.AlignedSegment, locus: Locus, flank: int) -> int | None:
     """The repeat's length in this read, or None when the read does not span it with flanks."""
-    if read.reference_start > locus.start - flank or read.reference_end is None or read.reference_end < locus.end + flank:
+    if (
+        read.reference_start > locus.start - flank
+        or read.reference_end is None
+        or read.reference_end < locus.end + flank
+    ):
         return None
     length, position = locus.length, read.reference_start
     for operation, size in read.cigartuples:
@@ -190,21 +195,26 @@ def msi_status(loci: list[dict], *, min_loci: int, high_fraction: float, normal:
     }
 
 
-def analyse(
-    reference, targets: list, tumour_bam: str, normal_bam: str | None, settings: dict, min_mapq: int
-) -> dict:
+def analyse(reference, targets: list, tumour_bam: str, normal_bam: str | None, settings: dict, min_mapq: int) -> dict:
     """The MSI result of one patient: per-locus comparisons and the sample status."""
-    loci = find_microsatellites(reference, targets, settings["min_homopolymer"], settings["min_repeat_units"], settings["flank"])
+    loci = find_microsatellites(
+        reference, targets, settings["min_homopolymer"], settings["min_repeat_units"], settings["flank"]
+    )
     results = []
     if normal_bam:
         with pysam.AlignmentFile(tumour_bam) as tumour, pysam.AlignmentFile(normal_bam) as normal:
             for locus in loci:
                 t = repeat_lengths(tumour, locus, settings["flank"], min_mapq)
                 n = repeat_lengths(normal, locus, settings["flank"], min_mapq)
-                result = compare_locus(t, n, min_reads=settings["min_reads"], min_shift=settings["min_shift"], max_p=settings["max_p"])
+                result = compare_locus(
+                    t, n, min_reads=settings["min_reads"], min_shift=settings["min_shift"], max_p=settings["max_p"]
+                )
                 results.append({"locus": locus.name, "reference_length": locus.length, **result})
     status = msi_status(
-        results if normal_bam else [], min_loci=settings["min_loci"], high_fraction=settings["high_fraction"], normal=bool(normal_bam)
+        results if normal_bam else [],
+        min_loci=settings["min_loci"],
+        high_fraction=settings["high_fraction"],
+        normal=bool(normal_bam),
     )
     status["loci_in_targets"] = len(loci)
     return {**status, "loci": results}

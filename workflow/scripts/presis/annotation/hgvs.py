@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import pysam
 
-from presis.errors import InputError
 from presis.annotation.transcripts import Transcript
+from presis.errors import InputError
 
 _COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 _BASES = frozenset("ACGTN")
@@ -39,14 +39,34 @@ _GENETIC_CODE = {
     for (a, b, c), aa in zip(
         ((x, y, z) for x in "TCAG" for y in "TCAG" for z in "TCAG"),
         "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG",
+        strict=False,
     )
 }
 
 _THREE_LETTER = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
-    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
-    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
-    "U": "Sec", "X": "Xaa",
+    "A": "Ala",
+    "R": "Arg",
+    "N": "Asn",
+    "D": "Asp",
+    "C": "Cys",
+    "Q": "Gln",
+    "E": "Glu",
+    "G": "Gly",
+    "H": "His",
+    "I": "Ile",
+    "L": "Leu",
+    "K": "Lys",
+    "M": "Met",
+    "F": "Phe",
+    "P": "Pro",
+    "S": "Ser",
+    "T": "Thr",
+    "W": "Trp",
+    "Y": "Tyr",
+    "V": "Val",
+    "*": "Ter",
+    "U": "Sec",
+    "X": "Xaa",
 }
 
 # Ensembl VEP's severity order (most severe first), restricted to the terms produced here.
@@ -104,14 +124,14 @@ def reverse_complement(seq: str) -> str:
 
 def translate(seq: str) -> str:
     """Translate whole codons with the standard code; codons with N become X."""
-    return "".join(_GENETIC_CODE.get(seq[i:i + 3], "X") for i in range(0, len(seq) - 2, 3))
+    return "".join(_GENETIC_CODE.get(seq[i : i + 3], "X") for i in range(0, len(seq) - 2, 3))
 
 
 def _translate_to_stop(seq: str) -> tuple[str, bool]:
     """Translate up to and including the first stop; also say whether a stop was reached."""
     protein = []
     for i in range(0, len(seq) - 2, 3):
-        aa = _GENETIC_CODE.get(seq[i:i + 3], "X")
+        aa = _GENETIC_CODE.get(seq[i : i + 3], "X")
         protein.append(aa)
         if aa == "*":
             return "".join(protein), True
@@ -174,8 +194,9 @@ class _Genome:
         except KeyError:
             name = fasta.filename
             name = name.decode() if isinstance(name, bytes) else str(name)
-            raise InputError(f"contig {contig!r} is not in the FASTA {name}; the annotation and "
-                             "the genome must share contig names") from None
+            raise InputError(
+                f"contig {contig!r} is not in the FASTA {name}; the annotation and the genome must share contig names"
+            ) from None
         self._block_start = -1
         self._block = ""
 
@@ -186,8 +207,7 @@ class _Genome:
         offset = pos - 1 - self._block_start
         if self._block_start < 0 or not 0 <= offset < len(self._block):
             self._block_start = max(0, pos - 1 - self._BLOCK // 2)
-            self._block = self._fasta.fetch(self._contig, self._block_start,
-                                            self._block_start + self._BLOCK).upper()
+            self._block = self._fasta.fetch(self._contig, self._block_start, self._block_start + self._BLOCK).upper()
             offset = pos - 1 - self._block_start
         return self._block[offset]
 
@@ -252,8 +272,9 @@ class _Layout:
     def _exonic_t(self, g: int) -> int:
         site = self.site(g)
         if site.kind != "exon":
-            raise InputError(f"{self.tx.id}: CDS end {self.tx.contig}:{g} lies outside its exons; "
-                             "the annotation is inconsistent")
+            raise InputError(
+                f"{self.tx.id}: CDS end {self.tx.contig}:{g} lies outside its exons; the annotation is inconsistent"
+            )
         return site.t
 
     def site(self, g: int) -> _Site:
@@ -567,8 +588,7 @@ def _frameshift(ref: str, alt: str, alt_stops: bool, p: int) -> _Protein:
     if alt[p] == "*":
         return _p(f"{three}Ter", f"{one}*", "stop_gained", "frameshift_variant")
     count = str(len(alt) - p) if alt_stops else "?"
-    return _p(f"{three}{_three(alt[p])}fsTer{count}", f"{one}{alt[p]}fs*{count}",
-              "frameshift_variant")
+    return _p(f"{three}{_three(alt[p])}fsTer{count}", f"{one}{alt[p]}fs*{count}", "frameshift_variant")
 
 
 def _inframe_term(edit: _Edit) -> str:
@@ -591,12 +611,10 @@ def _premature_stop(ref: str, alt: str, p: int, last_codon: int, edit: _Edit) ->
         (b3, b1), (a3, a1) = _aa(ref, p - 1), (three, one)
         return _p(f"{b3}_{a3}ins{_three(new)}", f"{b1}_{a1}ins{new}", "stop_gained")
     span3, span1 = _span(ref, p, last_codon)
-    return _p(f"{span3}delins{_three(new)}", f"{span1}delins{new}", "stop_gained",
-              _inframe_term(edit))
+    return _p(f"{span3}delins{_three(new)}", f"{span1}delins{new}", "stop_gained", _inframe_term(edit))
 
 
-def _inframe(ref: str, alt: str, alt_stops: bool, p: int, last_codon: int,
-             edit: _Edit) -> _Protein | None:
+def _inframe(ref: str, alt: str, alt_stops: bool, p: int, last_codon: int, edit: _Edit) -> _Protein | None:
     """In-frame change from the first difference p; None when it cannot be described."""
     if ref[p] == "*":
         return _extension(ref, alt, alt_stops, p)
@@ -610,7 +628,7 @@ def _inframe(ref: str, alt: str, alt_stops: bool, p: int, last_codon: int,
     s = 0
     while s < min(len(ref), len(alt)) - p and ref[-1 - s] == alt[-1 - s]:
         s += 1
-    deleted, inserted = ref[p:len(ref) - s], alt[p:len(alt) - s]
+    deleted, inserted = ref[p : len(ref) - s], alt[p : len(alt) - s]
     term = _inframe_term(edit)
     extra = "stop_lost" if last_codon >= len(ref) - 1 else term  # the stop codon was rewritten
     if not inserted:
@@ -618,7 +636,7 @@ def _inframe(ref: str, alt: str, alt_stops: bool, p: int, last_codon: int,
         return _p(f"{span3}del", f"{span1}del", term, extra)
     if not deleted:
         size = len(inserted)
-        if p - size >= 0 and ref[p - size:p] == inserted:
+        if p - size >= 0 and ref[p - size : p] == inserted:
             span3, span1 = _span(ref, p - size, p - 1)
             return _p(f"{span3}dup", f"{span1}dup", term, extra)
         (b3, b1), (a3, a1) = _aa(ref, p - 1), _aa(ref, p)
@@ -657,8 +675,7 @@ def _cds_edit(layout: _Layout, edit: _Edit, sites: list[_Site]) -> _CdsEdit | No
     lo, hi = max(ts[0], cds0), min(ts[-1], cds1)
     if lo > hi:
         return None
-    return _CdsEdit(ts[0] - 1, len(edit.ref), layout.oriented(edit.alt),
-                    (lo - cds0) // 3, (hi - cds0) // 3)
+    return _CdsEdit(ts[0] - 1, len(edit.ref), layout.oriented(edit.alt), (lo - cds0) // 3, (hi - cds0) // 3)
 
 
 def _in_coding_span(layout: _Layout, site: _Site) -> bool:
@@ -667,8 +684,7 @@ def _in_coding_span(layout: _Layout, site: _Site) -> bool:
     if site.kind == "exon":
         return layout.cds_start <= site.t <= layout.cds_end
     if site.kind == "intron":
-        return (layout.t_end(site.index) >= layout.cds_start
-                and layout.t_start[site.index + 1] <= layout.cds_end)
+        return layout.t_end(site.index) >= layout.cds_start and layout.t_start[site.index + 1] <= layout.cds_end
     return False
 
 
@@ -699,8 +715,8 @@ def _protein(genome: _Genome, layout: _Layout, edit: _Edit, terms: set[str]) -> 
         return _p("?", "?", "coding_sequence_variant")  # incomplete CDS: frame unknown
     mrna = layout.mrna(genome)
     cds0 = layout.cds_start - 1
-    ref_protein, _ = _translate_to_stop(mrna[cds0:layout.cds_end])
-    edited = mrna[:cds_edit.t0] + cds_edit.inserted + mrna[cds_edit.t0 + cds_edit.deleted:]
+    ref_protein, _ = _translate_to_stop(mrna[cds0 : layout.cds_end])
+    edited = mrna[: cds_edit.t0] + cds_edit.inserted + mrna[cds_edit.t0 + cds_edit.deleted :]
     alt_protein, alt_stops = _translate_to_stop(edited[cds0:])
     return _compare(ref_protein, alt_protein, alt_stops, cds_edit, edit)
 
@@ -732,16 +748,17 @@ def _check_alleles(tx: Transcript, genome: _Genome, pos: int, ref: str, alt: str
         raise InputError(f"{where}: REF and ALT are identical")
     found = genome.seq(pos, pos + len(ref) - 1)
     if found != ref:
-        raise InputError(f"{where}: REF does not match the genome ({found or 'off the contig'}); "
-                         "is the VCF on the same reference build?")
+        raise InputError(
+            f"{where}: REF does not match the genome ({found or 'off the contig'}); "
+            "is the VCF on the same reference build?"
+        )
 
 
 def _most_severe(terms: set[str]) -> str:
     return min(terms, key=lambda t: _RANK.get(t, len(_RANK)))
 
 
-def describe(fasta: pysam.FastaFile, tx: Transcript, pos: int, ref: str,
-             alt: str) -> VariantDescription:
+def describe(fasta: pysam.FastaFile, tx: Transcript, pos: int, ref: str, alt: str) -> VariantDescription:
     """Describe a VCF allele (1-based pos, anchor base included for indels) on transcript tx."""
     ref, alt = ref.upper(), alt.upper()
     genome = _Genome(fasta, tx.contig)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import gzip
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from presis.errors import InputError
 
@@ -183,7 +184,7 @@ def _parent_transcript(attrs: dict[str, str]) -> str | None:
     """The transcript id a feature belongs to (Ensembl: Parent=transcript:ENST…)."""
     for parent in attrs.get("Parent", "").split(","):
         if parent.startswith(_TRANSCRIPT_PREFIX):
-            return parent[len(_TRANSCRIPT_PREFIX):]
+            return parent[len(_TRANSCRIPT_PREFIX) :]
     return None
 
 
@@ -198,8 +199,7 @@ def load_transcripts(gff3_path: str | PathLike[str]) -> TranscriptIndex:
                 continue
             cols = line.rstrip("\n").split("\t")
             if len(cols) != 9:
-                problems.append(f"line {lineno}: expected 9 tab-separated columns, "
-                                f"found {len(cols)}")
+                problems.append(f"line {lineno}: expected 9 tab-separated columns, found {len(cols)}")
                 continue
             _read_row(cols, gene_names, drafts)
     if problems:
@@ -216,10 +216,10 @@ def _read_row(cols: list[str], gene_names: dict[str, str], drafts: dict[str, _Dr
     attrs = _attributes(column9)
     feature_id = attrs.get("ID", "")
     if feature_id.startswith(_GENE_PREFIX):
-        gene_id = feature_id[len(_GENE_PREFIX):]
+        gene_id = feature_id[len(_GENE_PREFIX) :]
         gene_names[gene_id] = attrs.get("Name", gene_id)
     elif feature_id.startswith(_TRANSCRIPT_PREFIX):
-        tx_id = feature_id[len(_TRANSCRIPT_PREFIX):]
+        tx_id = feature_id[len(_TRANSCRIPT_PREFIX) :]
         gene_id = attrs.get("Parent", "").removeprefix(_GENE_PREFIX)
         tags = frozenset(t for t in attrs.get("tag", "").split(",") if t)
         draft = drafts.get(tx_id)

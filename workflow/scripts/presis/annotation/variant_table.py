@@ -6,17 +6,18 @@ add reasons), so every candidate can be accounted for in the report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import pysam
 from cyvcf2 import VCF
 
-from presis.inputs.bed import PanelIndex, read_panel
-from presis.inputs.contigs import ContigMap
 from presis.annotation.hgvs import describe
 from presis.annotation.transcripts import TranscriptIndex, load_mane, load_transcripts
+from presis.inputs.bed import PanelIndex, read_panel
+from presis.inputs.contigs import ContigMap
 
 COLUMNS = [
     "chrom", "pos", "ref", "alt", "genomic_change", "variant_type",

@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from presis.inputs.contigs import ContigMap
 from presis.annotation.transcripts import TranscriptIndex
 from presis.annotation.variant_table import build_table
+from presis.inputs.contigs import ContigMap
 
 COLUMNS = [
     "chrom", "pos", "ref", "alt", "genomic_change", "variant_type",

@@ -26,9 +26,10 @@ With ``on_mismatch: stop`` a mismatch stops the patient's report (IdentityMismat
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from cyvcf2 import VCF
 
@@ -48,7 +49,7 @@ class IdentityParams:
     on_mismatch: str = "stop"
 
     @classmethod
-    def from_config(cls, identity: dict[str, Any]) -> "IdentityParams":
+    def from_config(cls, identity: dict[str, Any]) -> IdentityParams:
         keys = ("min_depth", "min_gq", "min_informative_sites", "max_discordant_fraction", "on_mismatch")
         return cls(**{key: identity[key] for key in keys})
 
@@ -154,7 +155,9 @@ def explain(result: IdentityResult, params: IdentityParams) -> str:
             f"({result.discordant_fraction:.0%}; one person shows at most {limit}). Check the samples for a swap "
             f"or contamination before any report is issued."
         )
-    where = f" of {result.sites_in_targets} identity sites in the targets" if result.sites_in_targets is not None else ""
+    where = (
+        f" of {result.sites_in_targets} identity sites in the targets" if result.sites_in_targets is not None else ""
+    )
     return (
         f"identity not evaluable for {pair}: {result.informative_sites} informative SNP sites{where} "
         f"(both samples homozygous with >= {params.min_depth} reads and GQ >= {params.min_gq}), "

@@ -22,7 +22,12 @@ def detection_probability(depth: int, vaf: float, min_alt: int) -> float:
     if vaf >= 1:
         return 1.0
     log_p, log_q = math.log(vaf), math.log1p(-vaf)
-    below = sum(math.exp(math.lgamma(depth + 1) - math.lgamma(k + 1) - math.lgamma(depth - k + 1) + k * log_p + (depth - k) * log_q) for k in range(min_alt))
+    below = sum(
+        math.exp(
+            math.lgamma(depth + 1) - math.lgamma(k + 1) - math.lgamma(depth - k + 1) + k * log_p + (depth - k) * log_q
+        )
+        for k in range(min_alt)
+    )
     return max(0.0, 1.0 - below)
 
 

@@ -33,7 +33,10 @@ def build_pon(pileup: str | Path, output_vcf_gz: str | Path, min_alt_reads: int,
     header = pysam.VariantHeader()
     for contig in source.header.contigs.values():
         header.contigs.add(contig.name, length=contig.length)
-    header.add_meta("INFO", items=[("ID", PON_FIELD), ("Number", "1"), ("Type", "Integer"), ("Description", "Normals carrying the allele")])
+    header.add_meta(
+        "INFO",
+        items=[("ID", PON_FIELD), ("Number", "1"), ("Type", "Integer"), ("Description", "Normals carrying the allele")],
+    )
     header.add_meta("presis_pon_normals", str(len(source.header.samples)))
     header.add_meta("presis_pon_rule", f"carrier has >= {min_alt_reads} alt reads and VAF >= {min_vaf}")
     plain = str(output_vcf_gz).removesuffix(".gz")
@@ -45,7 +48,9 @@ def build_pon(pileup: str | Path, output_vcf_gz: str | Path, min_alt_reads: int,
             depths = [tuple(sample["AD"][:2]) for sample in record.samples.values()]
             n = carriers([(r or 0, a or 0) for r, a in depths], min_alt_reads, min_vaf)
             if n:
-                out.write(out.new_record(contig=record.chrom, start=record.start, alleles=record.alleles, info={PON_FIELD: n}))
+                out.write(
+                    out.new_record(contig=record.chrom, start=record.start, alleles=record.alleles, info={PON_FIELD: n})
+                )
                 kept += 1
     source.close()
     pysam.tabix_index(plain, preset="vcf", force=True, keep_original=False)

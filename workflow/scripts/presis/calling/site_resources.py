@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pysam
 
-from presis.errors import InputError
 from presis.calling.somatic import SiteContext
+from presis.errors import InputError
 
 PON_FIELD = "PON_NORMALS"
 
@@ -21,7 +21,9 @@ def _open(path: str | Path, what: str) -> pysam.VariantFile:
         vcf = pysam.VariantFile(str(path))
         vcf.fetch  # noqa: B018 — an index is needed for lookups
     except (OSError, ValueError) as error:
-        raise InputError(f"cannot open the {what} ({error}): it must be a bgzipped VCF with a .tbi/.csi index", str(path)) from error
+        raise InputError(
+            f"cannot open the {what} ({error}): it must be a bgzipped VCF with a .tbi/.csi index", str(path)
+        ) from error
     return vcf
 
 
@@ -46,7 +48,9 @@ class SiteResources:
         self.population_field = population_field
         self.pon = _open(pon_vcf, "panel of normals") if pon_vcf else None
         if self.population is not None and population_field not in self.population.header.info:
-            raise InputError(f"INFO/{population_field} is not defined in its header: set population.info_field", population_vcf)
+            raise InputError(
+                f"INFO/{population_field} is not defined in its header: set population.info_field", population_vcf
+            )
 
     def context(self, chrom: str, pos: int, ref: str, alt: str) -> SiteContext:
         af = None

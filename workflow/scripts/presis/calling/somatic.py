@@ -93,7 +93,7 @@ class SomaticParams:
     pon_min_normals: int
 
     @classmethod
-    def from_config(cls, somatic: dict) -> "SomaticParams":
+    def from_config(cls, somatic: dict) -> SomaticParams:
         tumour_only = somatic["tumour_only"]
         return cls(
             min_depth=somatic["min_depth"],
@@ -204,7 +204,10 @@ def classify(
         elif normal.vaf > params.max_normal_vaf or n_lod < params.min_normal_lod:
             filters.append("germline")
             germline = True
-        elif normal.alt >= params.normal_artefact_min_alt and tumour_vs_normal_lod(tumour, normal) < params.min_tumour_vs_normal_lod:
+        elif (
+            normal.alt >= params.normal_artefact_min_alt
+            and tumour_vs_normal_lod(tumour, normal) < params.min_tumour_vs_normal_lod
+        ):
             filters.append("normal_artefact")
     else:
         if germline_like_vaf(tumour.vaf, tumour.depth, params):

@@ -30,10 +30,10 @@ from pathlib import Path
 import pysam
 import yaml
 
-from presis.inputs.bed import PanelIndex, read_panel
-from presis.errors import InputError
 from presis.devtools.scoring import Key, Score, is_indel, vcf_records
 from presis.devtools.simulate import Scenario, ScenarioData, bundled_data, simulate_scenario
+from presis.errors import InputError
+from presis.inputs.bed import PanelIndex, read_panel
 
 # (low, high, label): half-open [low, high)
 VAF_BINS = (

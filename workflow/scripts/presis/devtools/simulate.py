@@ -301,7 +301,7 @@ def generate_variants(
     occupied = _Occupied(plan.min_gap)
     variants = []
     rng = random.Random(f"presis-sim:{seed}:somatic")
-    for kind, vaf in zip(_somatic_kinds(rng, plan), _somatic_vafs(rng, plan)):
+    for kind, vaf in zip(_somatic_kinds(rng, plan), _somatic_vafs(rng, plan), strict=False):
         size = 1 if kind == "snv" else _indel_size(rng, plan.max_indel)
         key = _place(rng, reference, targets, cumulative, occupied, plan, kind, size)
         variants.append(Variant(*key, origin="somatic", vaf=vaf))
@@ -579,13 +579,13 @@ class _FastqPair:
             self._flush()
 
     def _flush(self) -> None:
-        for gz, buffer in zip(self._gz, self._buffers):
+        for gz, buffer in zip(self._gz, self._buffers, strict=False):
             gz.write("".join(buffer).encode())
             buffer.clear()
 
     def close(self) -> None:
         self._flush()
-        for gz, raw in zip(self._gz, self._raw):
+        for gz, raw in zip(self._gz, self._raw, strict=False):
             gz.close()
             raw.close()
 
@@ -873,9 +873,13 @@ def microsatellite_shifts(
     """An MSI-high tumour: somatic deletions of one or two repeat units at ``share`` of the panel's
     microsatellites (the loci presis.analyses.msi evaluates, ``msi_settings`` = the config's ``msi:``), each
     at ``vaf``. Deterministic in ``seed``; left-aligned like the caller's alleles."""
-    from presis.analyses.msi import find_microsatellites  # here, not at the top: presis.analyses.msi is not needed for reads
+    from presis.analyses.msi import (
+        find_microsatellites,
+    )  # here, not at the top: presis.analyses.msi is not needed for reads
 
-    loci = find_microsatellites(reference, targets, msi_settings["min_homopolymer"], msi_settings["min_repeat_units"], msi_settings["flank"])
+    loci = find_microsatellites(
+        reference, targets, msi_settings["min_homopolymer"], msi_settings["min_repeat_units"], msi_settings["flank"]
+    )
     rng = random.Random(f"presis-sim:{seed}:msi")
     chosen = sorted(rng.sample(loci, round(share * len(loci))), key=lambda locus: (locus.chrom, locus.start))
     shifts = []
@@ -906,7 +910,13 @@ def simulate_planted(
     somatic = [v for v in variants if v.origin == "somatic"]
     germline = [v for v in variants if v.origin == "germline"]
     somatic_vcf = write_truth_vcf(somatic, reference, reference_fasta, outdir / f"{patient}.somatic_truth.vcf.gz", None)
-    germline_vcf = write_truth_vcf(germline, reference, reference_fasta, outdir / f"{patient}.germline_truth.vcf.gz", patient)
-    tumour = simulate_sample(reference, targets, variants, Sample(f"{patient}-T", tumour_depth, True, seed), outdir / f"{patient}-T")
-    normal = simulate_sample(reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N")
+    germline_vcf = write_truth_vcf(
+        germline, reference, reference_fasta, outdir / f"{patient}.germline_truth.vcf.gz", patient
+    )
+    tumour = simulate_sample(
+        reference, targets, variants, Sample(f"{patient}-T", tumour_depth, True, seed), outdir / f"{patient}-T"
+    )
+    normal = simulate_sample(
+        reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N"
+    )
     return ScenarioData(patient, (tumour.r1, tumour.r2), (normal.r1, normal.r2), somatic_vcf, germline_vcf)

@@ -88,7 +88,14 @@ def effective_config(site: dict, repo_dir: Path) -> dict:
     return merged
 
 
-YAML_TYPES = {"integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict, "null": type(None)}
+YAML_TYPES = {
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+    "null": type(None),
+}
 
 
 NULL_WORDS = {"null", "Null", "NULL", "~", "None"}
@@ -112,7 +119,11 @@ def coerce_scalars(config: dict, schema: dict) -> None:
             continue
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         value = yaml.safe_load(error.instance)
-        if any(isinstance(value, YAML_TYPES[t]) and not (t == "integer" and isinstance(value, bool)) for t in wanted if t in YAML_TYPES):
+        if any(
+            isinstance(value, YAML_TYPES[t]) and not (t == "integer" and isinstance(value, bool))
+            for t in wanted
+            if t in YAML_TYPES
+        ):
             node = config
             for key in list(error.path)[:-1]:
                 node = node[key]

@@ -15,7 +15,7 @@ class ContigMap:
     slices: dict[str, tuple[str, int]]
 
     @classmethod
-    def load(cls, path: str | Path | None) -> "ContigMap":
+    def load(cls, path: str | Path | None) -> ContigMap:
         if not path:
             return cls({})
         table = pd.read_csv(path, sep="\t", dtype=str)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pysam
 
-from presis.inputs.bed import read_panel
 from presis.errors import InputError
+from presis.inputs.bed import read_panel
 
 GZIP_MAGIC = b"\x1f\x8b"
 

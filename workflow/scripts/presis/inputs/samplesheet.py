@@ -28,13 +28,24 @@ import pandas as pd
 import yaml
 from jsonschema import Draft202012Validator, ValidationError
 
-from presis.inputs import fastq
 from presis.errors import InputError
+from presis.inputs import fastq
 
 SCHEMA_FILE = Path(__file__).resolve().parents[4] / "config" / "schemas" / "samples.schema.yaml"
 
 # Columns of the DataFrame load_sheet returns, in this order.
-COLUMNS = ["patient", "sample", "type", "lane", "fastq_1", "fastq_2", "tumour_type", "purity", "sex", "germline_consent"]
+COLUMNS = [
+    "patient",
+    "sample",
+    "type",
+    "lane",
+    "fastq_1",
+    "fastq_2",
+    "tumour_type",
+    "purity",
+    "sex",
+    "germline_consent",
+]
 NAME_COLUMNS = ("patient", "sample", "lane")
 FASTQ_COLUMNS = ("fastq_1", "fastq_2")
 # Properties of the patient, not of one sample: must agree across the patient's rows.
@@ -129,7 +140,9 @@ def read_records(path: Path, schema: dict) -> tuple[int, list[str], list[tuple[i
     if problem:
         raise InputError(problem, str(path))
     if not data:
-        raise InputError(f"the sheet has a header (line {header_line}) but no rows — add one row per sample and lane", str(path))
+        raise InputError(
+            f"the sheet has a header (line {header_line}) but no rows — add one row per sample and lane", str(path)
+        )
     return header_line, header, data
 
 
@@ -155,9 +168,13 @@ def read_lines(path: Path) -> list[tuple[int, list[str]]]:
         ) from None
     except csv.Error as error:
         line = reader.line_num if reader else 1
-        raise InputError(f"line {line}: {error} — save the sheet as plain tab-separated text (TSV)", str(path)) from None
+        raise InputError(
+            f"line {line}: {error} — save the sheet as plain tab-separated text (TSV)", str(path)
+        ) from None
     except OSError as error:
-        raise InputError(f"the sample sheet cannot be read ({error.strerror}) — check its permissions", str(path)) from None
+        raise InputError(
+            f"the sample sheet cannot be read ({error.strerror}) — check its permissions", str(path)
+        ) from None
 
 
 def header_shape_problem(line: int, header: list[str], schema: dict) -> str | None:
@@ -200,7 +217,9 @@ def header_problems(line: int, header: list[str], schema: dict) -> list[str]:
     return problems
 
 
-def parse_rows(header: list[str], records: list[tuple[int, list[str]]], invalid: Invalid) -> tuple[list[Row], list[str]]:
+def parse_rows(
+    header: list[str], records: list[tuple[int, list[str]]], invalid: Invalid
+) -> tuple[list[Row], list[str]]:
     """A Row per data line, and a problem per line whose field count differs from the header's.
 
     Such a line's cells cannot be trusted (which one is missing?): it stays a row, so the
@@ -208,7 +227,7 @@ def parse_rows(header: list[str], records: list[tuple[int, list[str]]], invalid:
     """
     rows, problems = [], []
     for number, (line, fields) in enumerate(records, start=1):
-        rows.append(Row(number, line, dict(zip(header, fields))))
+        rows.append(Row(number, line, dict(zip(header, fields, strict=False))))
         if len(fields) != len(header):
             invalid[number].update(header)
             problems.append(field_count_problem(number, line, len(fields), len(header)))
@@ -265,7 +284,9 @@ def as_number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def schema_errors(validator: Draft202012Validator, row: Row, known: list[str], header: list[str]) -> list[tuple[str, str]]:
+def schema_errors(
+    validator: Draft202012Validator, row: Row, known: list[str], header: list[str]
+) -> list[tuple[str, str]]:
     """(column, what is wrong) of every schema violation, in schema order, without repeats."""
     found: dict[tuple[str, str], None] = {}
     for error in validator.iter_errors(row_instance(row, known)):
@@ -296,7 +317,12 @@ def what_is_wrong(error: ValidationError, column: str, row: Row, header: list[st
         return f"{text!r} is not one of {', '.join(error.validator_value)}" + enum_hint(text, error)
     if kind == "type":
         return f"{text!r} is not a number" if error.validator_value == "number" else error.message
-    limits = {"exclusiveMinimum": "is not above", "minimum": "is below", "maximum": "is above", "exclusiveMaximum": "is not below"}
+    limits = {
+        "exclusiveMinimum": "is not above",
+        "minimum": "is below",
+        "maximum": "is above",
+        "exclusiveMaximum": "is not below",
+    }
     if kind in limits:
         return f"{text} {limits[kind]} {error.validator_value}"
     if kind == "additionalProperties":

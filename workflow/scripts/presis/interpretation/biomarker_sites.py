@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from presis.annotation.transcripts import Transcript, TranscriptIndex
+from presis.calling.lod import site_lod
 from presis.interpretation.hotspots import Hotspots
 from presis.interpretation.kb import THREE_TO_ONE, KnowledgeBase, blank, first_residue, fits, variant_protein
-from presis.calling.lod import site_lod
 from presis.interpretation.site_spans import Span, codon_span, exon_coding_span
 from presis.interpretation.tiers import THERAPEUTIC
-from presis.annotation.transcripts import Transcript, TranscriptIndex
 
 EXON_TYPES = frozenset({"exon_deletion", "exon_insertion", "exon_skipping"})
 
@@ -38,7 +38,9 @@ class Site:
 
 def _transcript(gene: str, transcript_id: str | None, transcripts: TranscriptIndex) -> Transcript | None:
     if transcript_id:
-        found = next((tx for tx in transcripts.for_gene(gene) if tx.id.split(".")[0] == transcript_id.split(".")[0]), None)
+        found = next(
+            (tx for tx in transcripts.for_gene(gene) if tx.id.split(".")[0] == transcript_id.split(".")[0]), None
+        )
         if found:
             return found
     return transcripts.choose(gene)[0] if transcripts.for_gene(gene) else None
@@ -62,7 +64,9 @@ def _locations(entry, hotspots: Hotspots) -> list[tuple[str, int, str | None]]:
     return []
 
 
-def kb_sites(kb: KnowledgeBase, hotspots: Hotspots, transcripts: TranscriptIndex, in_panel: Callable[[str, int, int], bool]) -> list[Site]:
+def kb_sites(
+    kb: KnowledgeBase, hotspots: Hotspots, transcripts: TranscriptIndex, in_panel: Callable[[str, int, int], bool]
+) -> list[Site]:
     """Every KB site of a gene the reference annotates, inside the panel; one per codon/exon,
     naming all the KB entries that point at it. Sorted by gene and position in the protein."""
     found: dict[tuple[str, str, int], dict[str, Any]] = {}
@@ -78,7 +82,9 @@ def kb_sites(kb: KnowledgeBase, hotspots: Hotspots, transcripts: TranscriptIndex
             except ValueError:  # the KB names a codon/exon this transcript lacks: not a site here
                 continue
             key = (entry.gene, kind, number)
-            site = found.setdefault(key, {"residue": residue, "transcript": tx.id, "span": span, "entries": [], "therapeutic": False})
+            site = found.setdefault(
+                key, {"residue": residue, "transcript": tx.id, "span": span, "entries": [], "therapeutic": False}
+            )
             site["entries"].append(entry.id)
             site["therapeutic"] |= entry.evidence_direction in THERAPEUTIC
     sites = []
@@ -86,7 +92,19 @@ def kb_sites(kb: KnowledgeBase, hotspots: Hotspots, transcripts: TranscriptIndex
         if not in_panel(*site["span"]):
             continue
         label = f"{gene} {site['residue']}{number}" if kind == "codon" else f"{gene} exon {number}"
-        sites.append(Site(gene, label, kind, number, site["residue"], site["transcript"], site["span"], tuple(sorted(set(site["entries"]))), site["therapeutic"]))
+        sites.append(
+            Site(
+                gene,
+                label,
+                kind,
+                number,
+                site["residue"],
+                site["transcript"],
+                site["span"],
+                tuple(sorted(set(site["entries"]))),
+                site["therapeutic"],
+            )
+        )
     return sorted(sites, key=lambda s: (s.gene, s.kind, s.number))
 
 

@@ -27,7 +27,9 @@ CLINICALLY_RELEVANT_TIERS = frozenset({"I-A", "I-B", "II-C", "II-D"})
 ONCOGENIC = frozenset({"oncogenic", "likely_oncogenic"})
 
 
-def classification_columns(row: dict, tumour_type: str | None, kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles) -> dict:
+def classification_columns(
+    row: dict, tumour_type: str | None, kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles
+) -> dict:
     result = classify_variant(row, tumour_type, kb, hotspots, roles)
     columns = {}
     for verdict in VERDICTS:
@@ -40,7 +42,9 @@ def classification_columns(row: dict, tumour_type: str | None, kb: KnowledgeBase
     return columns
 
 
-def classify_table(table: pd.DataFrame, tumour_type: str | None, kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles) -> pd.DataFrame:
+def classify_table(
+    table: pd.DataFrame, tumour_type: str | None, kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles
+) -> pd.DataFrame:
     """The table with COLUMNS added; filled for reportable rows, empty for the others."""
     table = table.copy()
     rows = [

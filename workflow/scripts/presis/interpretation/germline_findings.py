@@ -80,7 +80,20 @@ def judge(row: dict, transcripts: TranscriptIndex, known: dict, lof: set[str], n
     return "candidate", f"{kind} in loss-of-function gene {row['gene']}, subject to nonsense-mediated decay"
 
 
-FIELDS = ["gene", "transcript", "hgvs_c", "hgvs_p", "exon", "consequence", "genomic_change", "genotype", "zygosity", "depth", "alt_depth", "vaf"]
+FIELDS = [
+    "gene",
+    "transcript",
+    "hgvs_c",
+    "hgvs_p",
+    "exon",
+    "consequence",
+    "genomic_change",
+    "genotype",
+    "zygosity",
+    "depth",
+    "alt_depth",
+    "vaf",
+]
 
 
 def _clean(value):
@@ -90,13 +103,30 @@ def _clean(value):
 
 
 def findings(
-    table: pd.DataFrame | None, *, consent: str, genes: set[str], known: dict, lof: set[str], transcripts: TranscriptIndex, nmd_distance: int
+    table: pd.DataFrame | None,
+    *,
+    consent: str,
+    genes: set[str],
+    known: dict,
+    lof: set[str],
+    transcripts: TranscriptIndex,
+    nmd_distance: int,
 ) -> dict:
     """The germline_findings JSON of one patient."""
     if consent != "yes":
-        return {"status": "not analysed", "reason": "no germline consent (sample sheet germline_consent is not yes)", "candidates": [], "excluded": []}
+        return {
+            "status": "not analysed",
+            "reason": "no germline consent (sample sheet germline_consent is not yes)",
+            "candidates": [],
+            "excluded": [],
+        }
     if table is None:
-        return {"status": "not analysed", "reason": "no normal sample: germline findings need a normal", "candidates": [], "excluded": []}
+        return {
+            "status": "not analysed",
+            "reason": "no normal sample: germline findings need a normal",
+            "candidates": [],
+            "excluded": [],
+        }
     candidates, excluded = [], []
     calls = table[(table["filters"] == "PASS") & table["gene"].isin(genes)]
     for _, row in calls.iterrows():

@@ -20,9 +20,9 @@ class Hotspots:
     residues: frozenset[tuple[str, str, int]]  # (gene, three-letter amino acid, position)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Hotspots":
+    def load(cls, path: str | Path) -> Hotspots:
         table = pd.read_csv(path, sep="\t", dtype={"aa_pos": int})
-        return cls(frozenset(zip(table["GENE"], table["aa_ref"], table["aa_pos"])))
+        return cls(frozenset(zip(table["GENE"], table["aa_ref"], table["aa_pos"], strict=False)))
 
     def residue_of(self, gene: str, hgvs_p: str | None) -> tuple[str, str, int] | None:
         """The hotspot residue a protein change starts at, if any (p.(Arg273His) -> TP53 Arg 273)."""

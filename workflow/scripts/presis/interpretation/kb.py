@@ -24,8 +24,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from presis.errors import InputError
-from presis.interpretation.reasons import TRUNCATING
 from presis.interpretation.hotspots import Hotspots
+from presis.interpretation.reasons import TRUNCATING
 
 # libyaml's parser where PyYAML has it: the KB is read by several steps of every run, ~10x faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -66,7 +66,12 @@ class KBFiles:
     @classmethod
     def in_repo(cls, repo: Path = REPO) -> KBFiles:
         kb = repo / "config" / "kb"
-        return cls(kb / "biomarkers.yaml", kb / "oncotree.tsv", kb / "gene_roles.tsv", repo / "config" / "schemas" / "kb.schema.yaml")
+        return cls(
+            kb / "biomarkers.yaml",
+            kb / "oncotree.tsv",
+            kb / "gene_roles.tsv",
+            repo / "config" / "schemas" / "kb.schema.yaml",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +168,11 @@ def load_oncotree(path: str | Path) -> OncoTree:
             problems.append(f"line {number}: {code} is listed twice")
         parents[code] = parent or None
         names[code] = name
-    problems += [f"{code}: parent {parent} is not in the table" for code, parent in parents.items() if parent and parent not in parents]
+    problems += [
+        f"{code}: parent {parent} is not in the table"
+        for code, parent in parents.items()
+        if parent and parent not in parents
+    ]
     problems += [f"{code}: its parents form a cycle" for code in parents if _cyclic(parents, code)]
     if problems:
         raise InputError(problems, str(path))
@@ -289,7 +298,11 @@ class KnowledgeBase:
 
     def release(self) -> dict[str, str]:
         """Version, date and evidence review date, for the report header."""
-        return {"version": str(self.version), "date": str(self.date), "evidence_reviewed_through": self.evidence_reviewed_through}
+        return {
+            "version": str(self.version),
+            "date": str(self.date),
+            "evidence_reviewed_through": self.evidence_reviewed_through,
+        }
 
     def entries_per_gene(self) -> dict[str, int]:
         return dict(sorted(Counter(entry.gene or "(genome-wide)" for entry in self.entries).items()))
@@ -337,7 +350,11 @@ def _entry(data: Mapping[str, Any]) -> Entry:
 
 def _polymorphism(data: Mapping[str, Any]) -> Polymorphism:
     return Polymorphism(
-        data["gene"], one_letter(data["protein"]), data["criterion"], " ".join(str(data["source"]).split()), data.get("dbsnp")
+        data["gene"],
+        one_letter(data["protein"]),
+        data["criterion"],
+        " ".join(str(data["source"]).split()),
+        data.get("dbsnp"),
     )
 
 
@@ -407,7 +424,9 @@ def _fits_codon(alteration: Alteration, variant: Mapping[str, Any], hotspots: Ho
 def _fits_exon_deletion(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:
     """An in-frame deletion (or deletion-insertion) inside the exon."""
     terms = consequences(variant)
-    deletion = bool(terms & IN_FRAME_DELETION) or (PROTEIN_ALTERING in terms and "del" in (variant_protein(variant) or ""))
+    deletion = bool(terms & IN_FRAME_DELETION) or (
+        PROTEIN_ALTERING in terms and "del" in (variant_protein(variant) or "")
+    )
     kind, numbers = exon_numbers(variant.get("exon"))
     return deletion and kind == "exon" and alteration.exon in numbers
 
@@ -416,7 +435,9 @@ def _fits_exon_insertion(alteration: Alteration, variant: Mapping[str, Any], hot
     """An in-frame insertion or duplication inside the exon."""
     terms = consequences(variant)
     protein = variant_protein(variant) or ""
-    insertion = bool(terms & IN_FRAME_INSERTION) or (PROTEIN_ALTERING in terms and ("ins" in protein or "dup" in protein))
+    insertion = bool(terms & IN_FRAME_INSERTION) or (
+        PROTEIN_ALTERING in terms and ("ins" in protein or "dup" in protein)
+    )
     kind, numbers = exon_numbers(variant.get("exon"))
     return insertion and kind == "exon" and alteration.exon in numbers
 
@@ -428,7 +449,9 @@ def _fits_exon_skipping(alteration: Alteration, variant: Mapping[str, Any], hots
     kind, numbers = exon_numbers(variant.get("exon"))
     exon = alteration.exon
     if kind == "intron":
-        return ("splice_acceptor_variant" in terms and exon - 1 in numbers) or ("splice_donor_variant" in terms and exon in numbers)
+        return ("splice_acceptor_variant" in terms and exon - 1 in numbers) or (
+            "splice_donor_variant" in terms and exon in numbers
+        )
     return kind == "exon" and exon in numbers and bool(terms & SPLICE_SITE)
 
 
@@ -506,7 +529,9 @@ def fits(entry: Entry, variant: Mapping[str, Any], hotspots: Hotspots | None = N
     return FITS[entry.alteration.type](entry.alteration, variant, hotspots)
 
 
-def match(variant: Mapping[str, Any], kb: KnowledgeBase, tumour_type: str | None, hotspots: Hotspots | None = None) -> list[Match]:
+def match(
+    variant: Mapping[str, Any], kb: KnowledgeBase, tumour_type: str | None, hotspots: Hotspots | None = None
+) -> list[Match]:
     """Every KB entry the variant matches, with its tumour relation; none for a listed polymorphism
     (BRCA2 p.Lys3326Ter is truncating but benign). ``hotspots`` enables ``hotspot_any`` entries."""
     if kb.polymorphism(variant):

@@ -21,7 +21,11 @@ def reason(row: dict) -> str:
     """One sentence from the evidence and the filters (see presis.calling.somatic for the model)."""
     filters = [] if row["filters"] in ("PASS", "", None) else row["filters"].split(";")
     tumour = _reads(row["tumour_alt"], row["tumour_depth"], row["tumour_vaf"] or 0.0)
-    normal = _reads(row["normal_alt"], row["normal_depth"], row["normal_vaf"] or 0.0) if _present(row.get("normal_depth")) else None
+    normal = (
+        _reads(row["normal_alt"], row["normal_depth"], row["normal_vaf"] or 0.0)
+        if _present(row.get("normal_depth"))
+        else None
+    )
     status = row["status"]
     if status == "somatic":
         evidence = f"somatic: tumour {tumour}, tumour LOD {row['tumour_lod']:.1f}"

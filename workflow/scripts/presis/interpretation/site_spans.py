@@ -45,14 +45,19 @@ def exon_coding_span(tx: Transcript, exon: int) -> Span:
     return tx.contig, min(coding), max(coding)
 
 
-def min_depths(bam: pysam.AlignmentFile, spans: list[Span], min_mapq: int, min_baseq: int, max_gap: int = 1000) -> dict[Span, int]:
+def min_depths(
+    bam: pysam.AlignmentFile, spans: list[Span], min_mapq: int, min_baseq: int, max_gap: int = 1000
+) -> dict[Span, int]:
     """Lowest depth over each span, counting reads as the caller does (no duplicates, secondary,
     supplementary or QC-failed reads; MAPQ and base quality thresholds). Each stretch of the BAM
     is read once: spans on a contig less than ``max_gap`` apart share one window (codon sites lie
     inside exon sites; counting per span read the same reads again and again, ~15 µs each)."""
 
     def usable(read: pysam.AlignedSegment) -> bool:
-        return not (read.is_duplicate or read.is_secondary or read.is_supplementary or read.is_qcfail or read.is_unmapped) and read.mapping_quality >= min_mapq
+        return (
+            not (read.is_duplicate or read.is_secondary or read.is_supplementary or read.is_qcfail or read.is_unmapped)
+            and read.mapping_quality >= min_mapq
+        )
 
     depths: dict[Span, int] = {}
     for contig, start, end, members in _windows(spans, max_gap):

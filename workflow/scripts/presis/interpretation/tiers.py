@@ -50,7 +50,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from presis.interpretation.reasons import TRUNCATING
 from presis.interpretation.hotspots import Hotspots
 from presis.interpretation.kb import (
     LEVELS,
@@ -64,6 +63,7 @@ from presis.interpretation.kb import (
     match,
     variant_protein,
 )
+from presis.interpretation.reasons import TRUNCATING
 
 # ---------------------------------------------------------------------------------------------
 # Thresholds and criteria text (Horak P et al., Genet Med 2022, Tables 2 and 3)
@@ -89,7 +89,11 @@ SOP = {
 BENIGN_STRONG = frozenset({"SBVS1", "SBS1", "SBS2"})
 BENIGN = BENIGN_STRONG | {"SBP2"}
 
-ROLE_WORDS = {"oncogene": "an oncogene", "tumour_suppressor": "a tumour suppressor gene", "both": "an oncogene and tumour suppressor gene"}
+ROLE_WORDS = {
+    "oncogene": "an oncogene",
+    "tumour_suppressor": "a tumour suppressor gene",
+    "both": "an oncogene and tumour suppressor gene",
+}
 IN_FRAME = frozenset({"inframe_deletion", "inframe_insertion", "protein_altering_variant"})
 MISSENSE = "missense_variant"
 
@@ -158,7 +162,9 @@ def os1(matches: list[Match]) -> Criterion | None:
     return Criterion("OS1", STRONG, f"listed in the presis KB ({', '.join(ids)})") if ids else None
 
 
-def os3(variant: Mapping[str, Any], hotspots: Hotspots, roles: GeneRoles, same_change: Criterion | None) -> Criterion | None:
+def os3(
+    variant: Mapping[str, Any], hotspots: Hotspots, roles: GeneRoles, same_change: Criterion | None
+) -> Criterion | None:
     """OS3: missense change at a cancerhotspots.org residue (not when OS1 applies: the SOP does not
     count the same observation twice). presis' table has no sample counts, so OS3 and OM3 are not
     distinguished; weighed as strong in a gene with an established cancer role, moderate otherwise."""
@@ -171,9 +177,7 @@ def os3(variant: Mapping[str, Any], hotspots: Hotspots, roles: GeneRoles, same_c
     known = roles.is_cancer_gene(gene)
     strength = STRONG if known else MODERATE
     role = ROLE_WORDS[roles.role(gene)] if known else "a gene without an established cancer role: weighed as moderate"
-    detail = (
-        f"{amino_acid}{position} is a hotspot residue of {gene} (cancerhotspots.org, Chang 2018; sample counts not held by presis), {role}"
-    )
+    detail = f"{amino_acid}{position} is a hotspot residue of {gene} (cancerhotspots.org, Chang 2018; sample counts not held by presis), {role}"
     return Criterion("OS3", strength, detail)
 
 
@@ -185,7 +189,9 @@ def om2(variant: Mapping[str, Any], roles: GeneRoles, null: Criterion | None) ->
     terms = consequences(variant)
     gene = variant.get("gene")
     if terms & IN_FRAME and roles.is_cancer_gene(gene):
-        return Criterion("OM2", MODERATE, f"{', '.join(sorted(terms & IN_FRAME))} in {gene} ({roles.role(gene).replace('_', ' ')})")
+        return Criterion(
+            "OM2", MODERATE, f"{', '.join(sorted(terms & IN_FRAME))} in {gene} ({roles.role(gene).replace('_', ' ')})"
+        )
     if "stop_lost" in terms and roles.is_tumour_suppressor(gene):
         return Criterion("OM2", MODERATE, f"stop_lost in {gene} (tumour suppressor)")
     return None
@@ -201,12 +207,18 @@ def om4(variant: Mapping[str, Any], kb: KnowledgeBase, same_change: Criterion | 
         {f"{p} ({entry.id})" for entry in kb.entries if entry.gene == variant.get("gene") and entry.alteration.type == "protein_change"
          for p in entry.alteration.proteins if residue and first_residue(p) == residue}
     )  # fmt: skip
-    return Criterion("OM4", MODERATE, f"established change(s) at {residue[0]}{residue[1]}: {', '.join(others)}") if others else None
+    return (
+        Criterion("OM4", MODERATE, f"established change(s) at {residue[0]}{residue[1]}: {', '.join(others)}")
+        if others
+        else None
+    )
 
 
 def kb_class(matches: list[Match]) -> Criterion | None:
     """presis KB: the variant belongs to an alteration class the KB lists (codon, exon, truncating, hotspot)."""
-    classes = sorted({f"{m.entry.alteration.describe(m.entry.gene)} ({m.entry.id})" for m in matches if m.how != "protein_change"})
+    classes = sorted(
+        {f"{m.entry.alteration.describe(m.entry.gene)} ({m.entry.id})" for m in matches if m.how != "protein_change"}
+    )
     return Criterion("KB", STRONG, "; ".join(classes)) if classes else None
 
 
@@ -234,7 +246,9 @@ def sbs2(variant: Mapping[str, Any], kb: KnowledgeBase) -> Criterion | None:
     """SBS2: functional studies show no oncogenic effect (the KB's benign variants)."""
     listed = kb.polymorphism(variant)
     if listed and listed.criterion == "SBS2":
-        return Criterion("SBS2", "benign strong", f"known benign variant {listed.dbsnp or ''} ({listed.source})".replace("  ", " "))
+        return Criterion(
+            "SBS2", "benign strong", f"known benign variant {listed.dbsnp or ''} ({listed.source})".replace("  ", " ")
+        )
     return None
 
 
@@ -249,12 +263,21 @@ def _benign_strength(code: str) -> str:
     return "benign very strong" if code == "SBVS1" else "benign strong"
 
 
-def oncogenicity_criteria(variant: Mapping[str, Any], hotspots: Hotspots, roles: GeneRoles, kb: KnowledgeBase) -> list[Criterion]:
+def oncogenicity_criteria(
+    variant: Mapping[str, Any], hotspots: Hotspots, roles: GeneRoles, kb: KnowledgeBase
+) -> list[Criterion]:
     """Every criterion the variant meets (tumour type plays no part in oncogenicity)."""
     matches = match(variant, kb, None, hotspots)
     null = ovs1(variant, roles)
     same = os1(matches)
-    found = [null, same, os3(variant, hotspots, roles, same), kb_class(matches), om2(variant, roles, null), om4(variant, kb, same)]
+    found = [
+        null,
+        same,
+        os3(variant, hotspots, roles, same),
+        kb_class(matches),
+        om2(variant, roles, null),
+        om4(variant, kb, same),
+    ]
     found += [population(variant, kb), sbs2(variant, kb), sbp2(variant)]
     return [criterion for criterion in found if criterion is not None]
 
@@ -341,11 +364,15 @@ def _unused(matches: list[Match]) -> str:
         if m.tumour_match == "excluded":
             notes.append(f"{m.entry.id} excludes {m.via}")
         elif not m.applies and m.entry.evidence_direction not in THERAPEUTIC:
-            notes.append(f"{m.entry.evidence_direction} evidence for {m.via} ({m.entry.id}) is not transferred to other tumour types")
+            notes.append(
+                f"{m.entry.evidence_direction} evidence for {m.via} ({m.entry.id}) is not transferred to other tumour types"
+            )
     return ("; not used: " + "; ".join(notes)) if notes else ""
 
 
-def amp_tier(variant: Mapping[str, Any], matches: list[Match], tumour_type: str | None, oncogenicity: Verdict) -> Verdict:
+def amp_tier(
+    variant: Mapping[str, Any], matches: list[Match], tumour_type: str | None, oncogenicity: Verdict
+) -> Verdict:
     """AMP/ASCO/CAP tier I-A / I-B / II-C / II-D / III / IV (Li 2017; rules in the module docstring)."""
     found = [item for item in (evidence(m) for m in matches) if item is not None]
     if found:
@@ -378,8 +405,18 @@ def escat(variant: Mapping[str, Any], matches: list[Match], tumour_type: str | N
     """ESCAT tier from the KB entries for this tumour type (exact, parent, tumour-agnostic); None otherwise."""
     graded = [m for m in matches if m.applies and m.entry.escat]
     if not graded:
-        elsewhere = sorted({f"{m.entry.escat} in {m.via} ({m.entry.id})" for m in matches if m.tumour_match == "other" and m.entry.escat})
-        also = f"; the KB ranks it {', '.join(elsewhere)} — ESCAT is tumour-specific, presis does not transfer it" if elsewhere else ""
+        elsewhere = sorted(
+            {
+                f"{m.entry.escat} in {m.via} ({m.entry.id})"
+                for m in matches
+                if m.tumour_match == "other" and m.entry.escat
+            }
+        )
+        also = (
+            f"; the KB ranks it {', '.join(elsewhere)} — ESCAT is tumour-specific, presis does not transfer it"
+            if elsewhere
+            else ""
+        )
         return Verdict(
             None,
             f"no ESCAT tier: no ESCAT-ranked KB entry for {label(variant)} in {tumour_type or 'this tumour type'}{also} (Mateo J et al., Ann Oncol 2018)",
@@ -403,7 +440,9 @@ def therapies(matches: list[Match]) -> list[dict]:
     """Each therapy with its direction and the best level it carries for this tumour type, best first
     (a drug named by several entries is listed once, from its strongest one)."""
     rows: dict[tuple[str, str], dict] = {}
-    found = sorted((item for item in (evidence(m) for m in matches) if item is not None), key=lambda item: LEVELS.index(item.level))
+    found = sorted(
+        (item for item in (evidence(m) for m in matches) if item is not None), key=lambda item: LEVELS.index(item.level)
+    )
     for item in found:
         entry = item.match.entry
         if entry.evidence_direction not in THERAPEUTIC:
@@ -418,14 +457,18 @@ def therapies(matches: list[Match]) -> list[dict]:
                 "kb_entry": entry.id,
                 "source": entry.source,
             })  # fmt: skip
-    return sorted(rows.values(), key=lambda row: (LEVELS.index(row["evidence_level"]), row["direction"], row["therapy"]))
+    return sorted(
+        rows.values(), key=lambda row: (LEVELS.index(row["evidence_level"]), row["direction"], row["therapy"])
+    )
 
 
 def _verdict_dict(verdict: Verdict) -> dict:
     return {"value": verdict.value, "reason": verdict.reason, "criteria": list(verdict.criteria)}
 
 
-def classify_variant(variant: Mapping[str, Any], tumour_type: str | None, kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles) -> dict:
+def classify_variant(
+    variant: Mapping[str, Any], tumour_type: str | None, kb: KnowledgeBase, hotspots: Hotspots, roles: GeneRoles
+) -> dict:
     """Oncogenicity, AMP/ASCO/CAP tier, ESCAT tier, therapies and KB matches of one variant, for the report."""
     matches = match(variant, kb, tumour_type, hotspots)
     onc = oncogenicity(variant, hotspots, roles, kb)
@@ -443,5 +486,7 @@ def classify_variant(variant: Mapping[str, Any], tumour_type: str | None, kb: Kn
         "amp_tier": _verdict_dict(amp_tier(variant, matches, tumour_type, onc)),
         "escat": _verdict_dict(escat(variant, matches, tumour_type)),
         "therapies": therapies(matches),
-        "kb_matches": [{"kb_entry": m.entry.id, "how": m.how, "tumour_match": m.tumour_match, "via": m.via} for m in matches],
+        "kb_matches": [
+            {"kb_entry": m.entry.id, "how": m.how, "tumour_match": m.tumour_match, "via": m.via} for m in matches
+        ],
     }

@@ -16,12 +16,12 @@ import pandas as pd
 import yaml
 from jsonschema import Draft202012Validator
 
+from presis.annotation.panel_filter import REPORT_FILTERS, filter_counts
 from presis.calling import lod
-from presis.report import plots, qc
+from presis.calling.somatic import FILTERS as SOMATIC_FILTERS
 from presis.interpretation.classify import COLUMNS as INTERPRETATION_COLUMNS
 from presis.interpretation.classify import VERDICTS, report_group
-from presis.annotation.panel_filter import REPORT_FILTERS, filter_counts
-from presis.calling.somatic import FILTERS as SOMATIC_FILTERS
+from presis.report import plots, qc
 
 SCHEMA_VERSION = "1"
 FILTER_TEXT = {**SOMATIC_FILTERS, **REPORT_FILTERS}
@@ -65,7 +65,9 @@ def variant_records(table: pd.DataFrame, extra: tuple[str, ...] = ()) -> list[di
 def classified_records(table: pd.DataFrame) -> list[dict]:
     """Reportable variants with their classification (presis.interpretation.classify columns) and report group,
     clinically relevant first, then by tier, gene and position."""
-    records = variant_records(table, extra=(*(f"{v}{s}" for v in VERDICTS for s in ("", "_reason", "_criteria")), "therapies", "tumour_note"))
+    records = variant_records(
+        table, extra=(*(f"{v}{s}" for v in VERDICTS for s in ("", "_reason", "_criteria")), "therapies", "tumour_note")
+    )
     for record in records:
         for verdict in VERDICTS:
             criteria = record.pop(f"{verdict}_criteria")
@@ -91,7 +93,12 @@ def identity_summary(identity: dict | None, normal: str | None) -> dict:
     """The tumour/normal identity result for the header; "not verified" when there was no check."""
     if identity is None:
         why = "tumour-only analysis, no normal to compare" if not normal else "no identity SNP sites configured"
-        return {"status": "not_checked", "verified": False, "warning": False, "message": f"identity not verified: {why}"}
+        return {
+            "status": "not_checked",
+            "verified": False,
+            "warning": False,
+            "message": f"identity not verified: {why}",
+        }
     return {
         "status": identity["status"],
         "verified": identity["status"] == "match",
@@ -153,7 +160,7 @@ def build_report(
     counts = filter_counts(table)
     return {
         "schema_version": SCHEMA_VERSION,
-        "generated_at": generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "generated_at": generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "sections": list(config["report"]["sections"]),
         "kb": kb,
         "patient": {
@@ -192,7 +199,7 @@ def limitations(normal: str | None) -> list[str]:
         "Small variants (SNVs and indels up to ~30 bp) in the panel's target regions only; "
         "no copy-number, structural variants or fusions.",
         "Variants below the reporting VAF or failing any filter are listed in the TSV with the reason, not reported.",
-        "A biomarker site \"not detected\" may still carry a variant below its limit of detection; a site \"not evaluable\" "
+        'A biomarker site "not detected" may still carry a variant below its limit of detection; a site "not evaluable" '
         "was not covered deeply enough to say anything.",
         "Classification uses the presis knowledge base of the version named in the header; evidence newer than its "
         "review date is not considered. Therapy options are for discussion by the tumour board, not recommendations.",
@@ -223,7 +230,9 @@ def render_html(report: dict) -> str:
     tumour_limits = report["provenance"]["config"]["qc"]["tumour"]
     figures = {
         "vaf": plots.vaf_plot(report["variants"]) if report["variants"] else None,
-        "coverage": plots.coverage_plot(report["coverage"], tumour_limits.get("min_mean_target_depth")) if report["coverage"] else None,
+        "coverage": plots.coverage_plot(report["coverage"], tumour_limits.get("min_mean_target_depth"))
+        if report["coverage"]
+        else None,
     }
     return env.get_template("report.html.j2").render(report=report, figures=figures)
 

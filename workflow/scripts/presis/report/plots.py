@@ -29,8 +29,13 @@ def _axis(y: int, ticks: list[tuple[float, str]]) -> list[str]:
     return parts
 
 
-def bar_chart(rows: list[tuple[str, float, str, str]], scale: float, ticks: list[tuple[float, str]], title: str,
-              line: tuple[float, str] | None = None) -> str:
+def bar_chart(
+    rows: list[tuple[str, float, str, str]],
+    scale: float,
+    ticks: list[tuple[float, str]],
+    title: str,
+    line: tuple[float, str] | None = None,
+) -> str:
     """Horizontal bars: (label, value, value text, colour) per row, ``scale`` the value at full width;
     ``line`` an optional (value, text) reference line such as a QC threshold."""
     height = ROW * len(rows) + (44 if line else 30)

@@ -49,7 +49,10 @@ def threshold_columns(targets: pd.DataFrame) -> list[str]:
 
 def coverage_summary(targets: pd.DataFrame) -> dict:
     length = targets["length"].sum()
-    summary = {"target_bases": int(length), "mean_target_depth": round(float((targets["mean_depth"] * targets["length"]).sum() / length), 1)}
+    summary = {
+        "target_bases": int(length),
+        "mean_target_depth": round(float((targets["mean_depth"] * targets["length"]).sum() / length), 1),
+    }
     for column in threshold_columns(targets):
         summary[f"fraction_{column.lower()}"] = round(float(targets[column].sum() / length), 4)
     return summary
@@ -96,11 +99,13 @@ def judge(sample_qc: dict, limits: dict) -> list[dict]:
             meaning = f"Parts of the panel are below {depth}: variants there may be missed"
         else:
             meaning = MEANINGS[metric]
-        results.append({
-            "metric": metric,
-            "value": value,
-            "threshold": f"{'>=' if kind == 'min' else '<='} {limit}",
-            "pass": bool(ok),
-            "if_failed": meaning,
-        })
+        results.append(
+            {
+                "metric": metric,
+                "value": value,
+                "threshold": f"{'>=' if kind == 'min' else '<='} {limit}",
+                "pass": bool(ok),
+                "if_failed": meaning,
+            }
+        )
     return results

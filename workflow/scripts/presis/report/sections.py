@@ -14,13 +14,14 @@ measured on less than the minimum callable target never becomes TMB-high.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
-from presis.interpretation.kb import KnowledgeBase, tumour_relation
 from presis.calling.lod import site_lod
+from presis.interpretation.kb import KnowledgeBase, tumour_relation
 
 ANALYSES = ("tmb", "msi", "germline", "ffpe")
 REPORT_KEYS = {"tmb": "tmb", "msi": "msi", "germline": "germline_findings", "ffpe": "ffpe"}
@@ -61,7 +62,9 @@ def biomarker_tier(kind: str, kb: KnowledgeBase, tumour_type: str | None) -> dic
     return {"tier": TIER_LEVEL[level], "kb_entry": entry.id, "therapy": list(entry.therapy), "source": entry.source}
 
 
-def biomarkers(tmb: Mapping[str, Any] | None, msi: Mapping[str, Any] | None, kb: KnowledgeBase, tumour_type: str | None) -> list[dict]:
+def biomarkers(
+    tmb: Mapping[str, Any] | None, msi: Mapping[str, Any] | None, kb: KnowledgeBase, tumour_type: str | None
+) -> list[dict]:
     """Genome-wide biomarkers that feed tiering: only evaluable TMB-high and MSI-high results."""
     found = []
     if tmb and tmb.get("evaluable") and tmb.get("tmb_high"):
@@ -95,7 +98,15 @@ def lod_by_gene(targets: pd.DataFrame, somatic: Mapping[str, Any], max_lod: floa
             depth = int(row.mean_depth)
             lod, why = target_lod(depth, somatic, max_lod)
             if why:
-                not_evaluable.append({"gene": gene, "region": f"{row.chrom}:{row.start + 1}-{row.end}", "depth": depth, "lod_vaf": lod, "why": why})
+                not_evaluable.append(
+                    {
+                        "gene": gene,
+                        "region": f"{row.chrom}:{row.start + 1}-{row.end}",
+                        "depth": depth,
+                        "lod_vaf": lod,
+                        "why": why,
+                    }
+                )
             if worst is None or depth < worst[0]:
                 worst = (depth, lod)
         failing = sum(1 for entry in not_evaluable if entry["gene"] == gene)
@@ -106,7 +117,9 @@ def lod_by_gene(targets: pd.DataFrame, somatic: Mapping[str, Any], max_lod: floa
 
 def read_analyses(paths: Mapping[str, str]) -> dict[str, dict]:
     """The JSON of each analysis that ran, under its report key (tmb, msi, germline_findings, ffpe)."""
-    return {REPORT_KEYS[name]: json.loads(Path(path).read_text()) for name, path in paths.items() if name in REPORT_KEYS}
+    return {
+        REPORT_KEYS[name]: json.loads(Path(path).read_text()) for name, path in paths.items() if name in REPORT_KEYS
+    }
 
 
 def without_locus_detail(msi: dict) -> dict:

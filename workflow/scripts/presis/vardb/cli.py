@@ -39,14 +39,17 @@ def add_vardb(commands: argparse._SubParsersAction) -> None:
         "--allow-demo", action="store_true",
         help="import files keyed with presis' public demo secret too (demos and tests only)",
     )  # fmt: skip
-    query = command("query", "carriers of a variant by origin and tumour type, and the callable contributors", run_query)
+    query = command(
+        "query", "carriers of a variant by origin and tumour type, and the callable contributors", run_query
+    )
     query.add_argument("variant", metavar="CHROM:POS:REF:ALT", help="e.g. chr12:25245350:C:T")
     query.add_argument("--build", default="GRCh38", help="genome build (default GRCh38)")
     query.add_argument("--json", action="store_true", help="print JSON instead of text")
     export = command("export", "aggregated frequencies of every variant (VCF or TSV on stdout)", run_export)
     export.add_argument("--format", choices=("vcf", "tsv"), default="tsv")
     command("withdraw", "remove every row of a contributor key (consent withdrawn)", run_withdraw).add_argument(
-        "key", metavar="KEY", help="the 'contributor' field of the patient's contribution file")
+        "key", metavar="KEY", help="the 'contributor' field of the patient's contribution file"
+    )
     command("stats", "size of the database and its schema version", run_stats)
 
 
@@ -121,7 +124,9 @@ def vcf_header() -> str:
 
 def run_withdraw(args: argparse.Namespace) -> int:
     if not store.KEY_PATTERN.match(args.key):
-        raise InputError("KEY: a contributor key is 64 lowercase hex digits (the 'contributor' field of the contribution file)")
+        raise InputError(
+            "KEY: a contributor key is 64 lowercase hex digits (the 'contributor' field of the contribution file)"
+        )
     with store.opened(args.db) as engine:
         removed = store.withdraw(engine, args.key)
     if removed is None:

@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 from jsonschema import Draft202012Validator
 
-from presis.inputs.contigs import ContigMap
 from presis.errors import InputError
+from presis.inputs.contigs import ContigMap
 from presis.vardb.vaf_bins import vaf_bin
 
 FORMAT = "presis-vardb-contribution"
@@ -134,7 +134,11 @@ def _describe(error) -> str:
     would begin with the whole value)."""
     if len(error.message) <= 200:
         return error.message
-    size = f"{len(error.instance)} items" if isinstance(error.instance, (list, dict)) else f"{len(str(error.instance))} characters"
+    size = (
+        f"{len(error.instance)} items"
+        if isinstance(error.instance, (list, dict))
+        else f"{len(str(error.instance))} characters"
+    )
     return f"a value of {size} breaks the rule {error.validator} {_short(json.dumps(error.validator_value), 60)}"
 
 
@@ -148,7 +152,10 @@ def validate(contribution: Any, source: str) -> None:
                       for i, r in enumerate(contribution["regions"])
                       if r["end"] <= r["start"] or r["callable_bases"] > r["end"] - r["start"]]  # fmt: skip
         if impossible:
-            raise InputError(impossible[:MAX_PROBLEMS], f"{source}: not a valid presis variant-database contribution (rejected, nothing imported)")
+            raise InputError(
+                impossible[:MAX_PROBLEMS],
+                f"{source}: not a valid presis variant-database contribution (rejected, nothing imported)",
+            )
         return
     problems = []
     for error in errors[:MAX_PROBLEMS]:
@@ -156,7 +163,9 @@ def validate(contribution: Any, source: str) -> None:
         problems.append(f"{where}: {_describe(error)}")
     if len(errors) > MAX_PROBLEMS:
         problems.append(f"… and {len(errors) - MAX_PROBLEMS} more")
-    raise InputError(problems, f"{source}: not a valid presis variant-database contribution (rejected, nothing imported)")
+    raise InputError(
+        problems, f"{source}: not a valid presis variant-database contribution (rejected, nothing imported)"
+    )
 
 
 def load(path: str | Path) -> dict:

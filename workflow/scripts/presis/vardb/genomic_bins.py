@@ -31,7 +31,7 @@ def region_bin(start: int, end: int) -> int:
     """The bin of a 0-based, half-open region [start, end)."""
     if not 0 <= start < end <= MAX_END:
         raise ValueError(f"region {start}-{end} is outside 0-{MAX_END} or empty")
-    for shift, offset in zip(SHIFTS, OFFSETS):
+    for shift, offset in zip(SHIFTS, OFFSETS, strict=False):
         if start >> shift == (end - 1) >> shift:
             return offset + (start >> shift)
     raise AssertionError("unreachable: the last level has one bin for everything")
@@ -39,4 +39,4 @@ def region_bin(start: int, end: int) -> int:
 
 def bins_over(position0: int) -> list[int]:
     """Every bin that may hold a region containing the 0-based position."""
-    return [offset + (position0 >> shift) for shift, offset in zip(SHIFTS, OFFSETS)]
+    return [offset + (position0 >> shift) for shift, offset in zip(SHIFTS, OFFSETS, strict=False)]

@@ -11,8 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
-    BigInteger, Column, Connection, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint,
-    inspect, select,
+    BigInteger,
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    inspect,
+    select,
 )  # fmt: skip
 
 metadata = MetaData()
@@ -86,7 +96,9 @@ def migrate(connection: Connection) -> list[int]:
     lock, so two processes never migrate at once); the versions applied are returned."""
     version = current_version(connection)
     if version > CURRENT:
-        raise RuntimeError(f"the database has schema version {version}, newer than this presis ({CURRENT}): upgrade presis")
+        raise RuntimeError(
+            f"the database has schema version {version}, newer than this presis ({CURRENT}): upgrade presis"
+        )
     if version == 0:
         schema_version.create(connection, checkfirst=True)
         connection.execute(schema_version.insert().values(version=0))

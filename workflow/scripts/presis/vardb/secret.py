@@ -37,7 +37,9 @@ def read_secret(env_name: str, secret_file: str | None, environ: Mapping[str, st
     if not value and secret_file:
         path = Path(secret_file)
         if not path.is_file():
-            raise InputError(f"vardb.secret_file names no readable file — {how}", "national variant database contribution")
+            raise InputError(
+                f"vardb.secret_file names no readable file — {how}", "national variant database contribution"
+            )
         value = path.read_text().strip()
         source = "vardb.secret_file"
     if not value:

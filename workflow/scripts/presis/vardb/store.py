@@ -23,10 +23,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from presis.errors import InputError
-from presis.vardb.vaf_bins import LABELS as VAF_BINS
 from presis.vardb import schema
 from presis.vardb.genomic_bins import bins_over, region_bin
 from presis.vardb.schema import contributors, observations, regions, variants
+from presis.vardb.vaf_bins import LABELS as VAF_BINS
 
 SUPPRESS_BELOW = 5
 # A contributor counts as callable at a position when the panel region holding it has at least
@@ -35,7 +35,9 @@ SUPPRESS_BELOW = 5
 CALLABLE_PERCENT = 95
 ADVISORY_LOCK = 0x70726573  # 'pres': one lock for all writers of the database
 KEY_PATTERN = re.compile(r"^[0-9a-f]{64}$")
-VARIANT_PATTERN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.]{0,63}):([1-9][0-9]{0,9}):([ACGTN]{1,1000}):([ACGTN]{1,1000})$")
+VARIANT_PATTERN = re.compile(
+    r"^([A-Za-z0-9][A-Za-z0-9_.]{0,63}):([1-9][0-9]{0,9}):([ACGTN]{1,1000}):([ACGTN]{1,1000})$"
+)
 ORIGINS = ("somatic", "germline")
 
 
@@ -105,7 +107,9 @@ def open_db(url: str) -> Engine:
     except OperationalError as error:
         engine.dispose()
         # The URL may hold a password: name the backend only.
-        raise InputError(f"cannot open the {engine.dialect.name} database: {str(error.orig).strip().splitlines()[0]}") from None
+        raise InputError(
+            f"cannot open the {engine.dialect.name} database: {str(error.orig).strip().splitlines()[0]}"
+        ) from None
     return engine
 
 
@@ -118,7 +122,12 @@ def digest(contribution: dict) -> str:
 
 def _remove(connection: Connection, contributor_id: int) -> tuple[int, int]:
     """Delete a contributor's rows, and variants nobody else carries; (observations, regions) removed."""
-    variant_ids = [r[0] for r in connection.execute(select(observations.c.variant_id).where(observations.c.contributor_id == contributor_id))]
+    variant_ids = [
+        r[0]
+        for r in connection.execute(
+            select(observations.c.variant_id).where(observations.c.contributor_id == contributor_id)
+        )
+    ]
     removed = connection.execute(delete(observations).where(observations.c.contributor_id == contributor_id)).rowcount
     spans = connection.execute(delete(regions).where(regions.c.contributor_id == contributor_id)).rowcount
     connection.execute(delete(contributors).where(contributors.c.id == contributor_id))
@@ -193,7 +202,10 @@ def import_contribution(engine: Engine, contribution: dict) -> str:
         if contribution["regions"]:
             connection.execute(
                 regions.insert(),
-                [{"contributor_id": contributor_id, "bin": region_bin(r["start"], r["end"]), **r} for r in contribution["regions"]],
+                [
+                    {"contributor_id": contributor_id, "bin": region_bin(r["start"], r["end"]), **r}
+                    for r in contribution["regions"]
+                ],
             )
         return "added" if earlier is None else "replaced"
 
@@ -201,7 +213,9 @@ def import_contribution(engine: Engine, contribution: dict) -> str:
 def withdraw(engine: Engine, key: str) -> tuple[int, int] | None:
     """Remove every row of a contributor key: (observations, regions) removed, None if unknown."""
     if not KEY_PATTERN.match(key):
-        raise InputError("a contributor key is 64 lowercase hex digits (the 'contributor' field of the contribution file)")
+        raise InputError(
+            "a contributor key is 64 lowercase hex digits (the 'contributor' field of the contribution file)"
+        )
     with writing(engine) as connection:
         found = connection.execute(select(contributors.c.id).where(contributors.c.key == key)).scalar()
         return None if found is None else _remove(connection, found)
@@ -215,7 +229,9 @@ def parse_variant(text: str) -> tuple[str, int, str, str]:
     match = VARIANT_PATTERN.match(text)
     if not match:
         shown_text = text if len(text) <= 80 else text[:80] + "…"
-        raise InputError(f"{shown_text!r} is not a variant: write CHROM:POS:REF:ALT, e.g. chr12:25245350:C:T (alleles A, C, G, T, N)")
+        raise InputError(
+            f"{shown_text!r} is not a variant: write CHROM:POS:REF:ALT, e.g. chr12:25245350:C:T (alleles A, C, G, T, N)"
+        )
     chrom, pos, ref, alt = match.groups()
     return chrom, int(pos), ref, alt
 
@@ -279,8 +295,9 @@ def export_rows(engine: Engine) -> list[dict]:
     """One row per variant carried by anyone: carriers by origin and callable contributors, suppressed."""
     with engine.connect() as connection:
         counts = connection.execute(
-            select(observations.c.variant_id, observations.c.origin, func.count(observations.c.contributor_id))
-            .group_by(observations.c.variant_id, observations.c.origin)
+            select(
+                observations.c.variant_id, observations.c.origin, func.count(observations.c.contributor_id)
+            ).group_by(observations.c.variant_id, observations.c.origin)
         ).all()
         carried = {variant_id for variant_id, _, _ in counts}
         rows = connection.execute(select(variants).order_by(variants.c.build, variants.c.chrom, variants.c.pos,
@@ -300,6 +317,7 @@ def export_rows(engine: Engine) -> list[dict]:
 def stats(engine: Engine) -> dict:
     """Sizes of the database (suppressed like every count) and its schema version."""
     with engine.connect() as connection:
+
         def count(statement):
             return shown(connection.execute(statement).scalar() or 0)
 
