@@ -4,7 +4,15 @@ import pytest
 from conftest import REPO
 
 from presis.errors import InputError
-from presis.inputs.config import deep_merge, effective_config, rule_resources
+from presis.inputs.config import (
+    LEVELS,
+    deep_merge,
+    effective_config,
+    load_defaults,
+    load_preset,
+    preset_path,
+    rule_resources,
+)
 
 SITE = {
     "samples": "config/samples.tsv",
@@ -63,3 +71,30 @@ def test_nested_command_line_values_get_their_schema_type():
 def test_text_that_is_not_a_number_stays_an_error():
     with pytest.raises(InputError, match="somatic.min_vaf"):
         effective_config({**SITE, "somatic": {"min_vaf": "five percent"}}, REPO)
+
+
+def _leaves(node, path=()):
+    """(key path, value) of every setting; a list is one value (a preset replaces it whole)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, key))
+    else:
+        yield path, node
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_preset_holds_only_what_differs_from_the_defaults(level):
+    defaults = dict(_leaves(load_defaults()))
+    repeated = [
+        ".".join(path)
+        for path, value in _leaves(load_preset(REPO, level))
+        if path in defaults and defaults[path] == value
+    ]
+    assert not repeated, f"config/levels/level{level}.yaml repeats built-in defaults (config/defaults.yaml): {repeated}"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_preset_is_short(level):
+    lines = preset_path(REPO, level).read_text().splitlines()
+    settings = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    assert len(settings) < 40, f"level{level}.yaml has {len(settings)} non-comment lines"

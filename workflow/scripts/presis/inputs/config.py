@@ -59,7 +59,13 @@ def preset_path(repo_dir: Path, level: Any) -> Path:
 
 
 def load_preset(repo_dir: Path, level: Any) -> dict:
+    """The preset file alone: only what its level changes from the defaults."""
     return load_yaml(preset_path(repo_dir, level))
+
+
+def level_config(repo_dir: Path, level: Any) -> dict:
+    """The built-in defaults with the level's preset over them (no site layer)."""
+    return deep_merge(load_defaults(), load_preset(repo_dir, level))
 
 
 def resolve_path(value: str, repo_dir: Path) -> str:
@@ -82,7 +88,7 @@ def effective_config(site: dict, repo_dir: Path) -> dict:
         )
     defaults = load_defaults()
     level = site.get("level", defaults["level"])
-    merged = deep_merge(deep_merge(defaults, load_preset(repo_dir, level)), site)
+    merged = deep_merge(level_config(repo_dir, level), site)
     merged["level"] = int(level)
     validate_config(merged, repo_dir / "config" / "schemas" / "config.schema.yaml")
     return merged
