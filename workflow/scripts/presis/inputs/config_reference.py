@@ -35,9 +35,8 @@ preset and `--config somatic='{{min_vaf: 0.05}}'` overrides one threshold.
   and where the value comes from (a publication, a tool's documentation, or presis' own tuning).
 - A level preset holds only what its level changes (a test fails when a preset repeats a default).
 - The merged configuration is checked against `config/schemas/config.schema.yaml` before any job
-  starts; every problem is listed with its key path. Unknown keys are an error in the sections whose
-  settings are listed closed below (all but `kb`, `panel`, `calling`, `align`, `qc`, `report` and the
-  top level).
+  starts; every problem is listed with its key path. An unknown key is an error in the sections marked
+  "Closed" below (and in `qc.tumour`, `qc.normal` and each `resources` entry).
 - File settings (reference, panel, knowledge base, identity sites, panel of normals, …) are resolved
   once when the configuration is built (`presis.inputs.config.resolve_paths`): a relative path that
   does not exist in the working folder is read from the presis folder. The configuration recorded in
@@ -100,10 +99,18 @@ def schema_of(schema: dict, path: tuple) -> dict | None:
 def leaves(config: dict, schema: dict, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
     """(key path, value) of every setting; a list, or an entry of a free-form table such as
     `resources`, is one value."""
+    parent = schema_of(schema, path) or {}
     for key, value in config.items():
         here = (*path, key)
+        named = key in parent.get("properties", {}) or any(
+            re.search(p, key) for p in parent.get("patternProperties", {})
+        )
         node = schema_of(schema, here) or {}
-        if isinstance(value, dict) and "properties" in node:
+        if (
+            isinstance(value, dict)
+            and named
+            and ("properties" in node or isinstance(node.get("additionalProperties"), dict))
+        ):
             yield from leaves(value, schema, here)
         else:
             yield here, value
@@ -149,7 +156,8 @@ def reference(repo_dir: Path = REPO) -> str:
     presets = {level: load_preset(repo_dir, level) for level in LEVELS}
     rows: dict[tuple, dict] = {}
     for path, node in properties(schema, schema):
-        if "<name>" not in path and not any(p.startswith("^") for p in path):
+        free_form = any(key == "<name>" or key.startswith("^") for key in path)
+        if len(path) > 1 and not free_form and "properties" not in _resolve(schema, node):
             rows[path] = _resolve(schema, node)
     for config in (defaults, *presets.values()):
         for path, _ in leaves(config, schema):
@@ -164,7 +172,7 @@ def reference(repo_dir: Path = REPO) -> str:
         lines.append("| setting | type | default | level presets | description |")
         lines.append("|---|---|---|---|---|")
         for path, row in rows.items():
-            if path[0] != section or ("properties" in row and len(path) > 1 and "type" in row and row["type"] == "object"):
+            if path[0] != section:
                 continue
             default = _lookup(defaults, path)
             overrides = [
@@ -180,9 +188,15 @@ def reference(repo_dir: Path = REPO) -> str:
                 row.get("description", "").replace("|", "\\|"),
             ]
             lines.append("| " + " | ".join(cells) + " |")
-        extra = [(p, s) for p, s in properties(schema, node, (section,)) if "<name>" in p or any(k.startswith("^") for k in p)]
+        extra = [
+            (p, s)
+            for p, s in properties(schema, node, (section,))
+            if "<name>" in p or any(k.startswith("^") for k in p)
+        ]
         for path, child in extra:
-            lines.append(f"| `{'.'.join(path)}` | {_type(_resolve(schema, child))} | — | — | {child.get('description', '')} |")
+            lines.append(
+                f"| `{'.'.join(path)}` | {_type(_resolve(schema, child))} | — | — | {child.get('description', '')} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
