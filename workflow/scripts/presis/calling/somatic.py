@@ -1,7 +1,7 @@
 """The somatic classifier: tumour vs normal allele evidence over the candidates.
 
 Each candidate allele gets a class (somatic, germline, artefact, weak) and the list
-of filters it failed; nothing is dropped. The model (README, "Somatic model"):
+of filters it failed; nothing is dropped. The model (docs/methods.md, "Somatic model"):
 
 * tumour LOD = log10 [ Bin(a_t; d_t, f) / Bin(a_t; d_t, e) ] with f = a_t / d_t:
   the allele is really present in the tumour rather than sequencing error e.
