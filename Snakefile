@@ -51,6 +51,8 @@ include: "workflow/rules/interpret.smk"
 include: "workflow/rules/analyses.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
+include: "workflow/rules/exports.smk"
+include: "workflow/rules/multiqc.smk"
 
 
 # On a cluster these steps run on the main Snakemake process's machine, not as jobs: each reads
@@ -78,6 +80,9 @@ localrules:
     ffpe_check,
     germline_findings,
     vardb_contribution,
+    exports_fhir,
+    exports_maf,
+    qc_multiqc_presis,
 
 
 onsuccess:

@@ -101,7 +101,9 @@ def final_outputs():
     for patient in PATIENTS:
         if samplesheet.tumour_sample(SHEET, patient):
             targets += expand(
-                out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]
+                out("results/{patient}/report/{patient}.{ext}"),
+                patient=patient,
+                ext=["report.html", "report.json", "report.tsv", "fhir.json", "maf"],
             )
             targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
             if config["vardb"]["contribute"]:
@@ -109,6 +111,8 @@ def final_outputs():
         if samplesheet.normal_sample(SHEET, patient):
             targets.append(out(f"results/{patient}/calls/{patient}.germline.vcf.gz.tbi"))
             targets.append(out(f"results/{patient}/annotate/{patient}.germline.tsv"))
+    # Run-level QC of every sample (rules/multiqc.smk).
+    targets.append(out("results/multiqc/multiqc_report.html"))
     return targets
 
 
