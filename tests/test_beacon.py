@@ -14,12 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from vardb_data import contribution, key_of
 
-from conftest import REPO
 from presis.vardb import beacon, store
 
 SCHEMAS = REPO / "tests" / "data" / "beacon-v2" / "framework" / "json"
