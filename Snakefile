@@ -26,6 +26,9 @@ except InputError as error:
     raise WorkflowError(f"presis cannot start — fix the input and run again.\n{error}") from None
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 
 

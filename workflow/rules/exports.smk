@@ -6,7 +6,13 @@ rule exports_fhir:
     input:
         report=out("results/{patient}/report/{patient}.report.json"),
     output:
-        out("results/{patient}/report/{patient}.fhir.json"),
+        report(
+            out("results/{patient}/report/{patient}.fhir.json"),
+            caption="../report/fhir.rst",
+            category="Patient reports",
+            subcategory="{patient}",
+            labels={"patient": "{patient}", "file": "FHIR Bundle"},
+        ),
     params:
         build=config["reference"]["build"],
     log:
@@ -30,7 +36,13 @@ rule exports_maf:
         table=out("results/{patient}/filter/{patient}.variants.tsv"),
         vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
     output:
-        out("results/{patient}/report/{patient}.maf"),
+        report(
+            out("results/{patient}/report/{patient}.maf"),
+            caption="../report/maf.rst",
+            category="Patient reports",
+            subcategory="{patient}",
+            labels={"patient": "{patient}", "file": "MAF"},
+        ),
     params:
         build=config["reference"]["build"],
         tumour=lambda wildcards: samplesheet.tumour_sample(SHEET, wildcards.patient),

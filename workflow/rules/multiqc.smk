@@ -91,7 +91,13 @@ rule qc_multiqc:
         presis=rules.qc_multiqc_presis.output,
         config=workflow.source_path("../../config/multiqc_config.yaml"),
     output:
-        html=out("results/multiqc/multiqc_report.html"),
+        html=report(
+            out("results/multiqc/multiqc_report.html"),
+            caption="../report/multiqc.rst",
+            category="QC",
+            subcategory="run",
+            labels={"file": "MultiQC run report"},
+        ),
         json=out("results/multiqc/multiqc_data/multiqc_data.json"),
     params:
         multiqc=MULTIQC,

@@ -68,6 +68,12 @@ SO_TO_CLASSIFICATION = [
     ("downstream_gene_variant", "3'Flank"),
     ("intergenic_variant", "IGR"),
 ]
+# The GDC Variant_Classification vocabulary.
+CLASSIFICATIONS = (
+    "Frame_Shift_Del", "Frame_Shift_Ins", "In_Frame_Del", "In_Frame_Ins", "Missense_Mutation", "Nonsense_Mutation",
+    "Silent", "Splice_Site", "Translation_Start_Site", "Nonstop_Mutation", "3'UTR", "3'Flank", "5'UTR", "5'Flank",
+    "IGR", "Intron", "RNA", "Targeted_Region", "Splice_Region",
+)  # fmt: skip
 GENOMIC_CHANGE = re.compile(r"^(?P<chrom>[^:]+):(?P<pos>\d+)(?P<ref>[ACGTN]+)>(?P<alt>[ACGTN]+)$")
 
 
