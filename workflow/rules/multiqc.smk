@@ -1,47 +1,6 @@
 # Run-level QC: MultiQC over every sample of the run (fastp, samtools stats, mosdepth, bcftools
 # stats) with presis' own checks and patient results as custom content. MultiQC comes from the
 # pinned Python environment (requirements.txt), run offline (config/multiqc_config.yaml).
-import shutil
-
-_VENV_MULTIQC = Path(sys.executable).parent / "multiqc"
-MULTIQC = str(_VENV_MULTIQC) if _VENV_MULTIQC.exists() else shutil.which("multiqc") or "multiqc"
-
-
-def multiqc_tool_files(wildcards=None):
-    """The tool outputs MultiQC reads, for every sample of every patient of the run."""
-    files = []
-    for patient in PATIENTS:
-        for sample, lanes in fastp_jsons(patient).items():
-            files += lanes
-            files.append(out(f"results/{patient}/qc/{sample}.samtools_stats.txt"))
-            files.append(out(f"results/{patient}/coverage/{sample}.mosdepth.summary.txt"))
-        for kind, present in (
-            ("somatic", samplesheet.tumour_sample(SHEET, patient)),
-            ("germline", samplesheet.normal_sample(SHEET, patient)),
-        ):
-            if present:
-                files.append(out(f"results/{patient}/qc/{patient}.{kind}.bcftools_stats.txt"))
-    return files
-
-
-def multiqc_mosdepth_dists():
-    """mosdepth's distribution files, written beside its summary (not rule outputs of their own)."""
-    return [
-        out(f"results/{patient}/coverage/{sample}.mosdepth.{kind}.dist.txt")
-        for patient in PATIENTS
-        for sample in patient_samples(patient)
-        for kind in ("global", "region")
-    ]
-
-
-def multiqc_reports(wildcards=None):
-    return [
-        out(f"results/{patient}/report/{patient}.report.json")
-        for patient in PATIENTS
-        if samplesheet.tumour_sample(SHEET, patient)
-    ]
-
-
 rule qc_bcftools_stats:
     input:
         vcf=out("results/{patient}/calls/{patient}.{kind}.vcf.gz"),
