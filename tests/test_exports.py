@@ -101,6 +101,13 @@ def test_msi_high_is_coded_with_its_loinc_answer():
     assert msi["valueCodeableConcept"]["coding"][0]["code"] == "LA26203-2"
 
 
+def test_a_report_without_findings_is_a_valid_bundle_without_empty_arrays():
+    bundle = fhir.report_bundle(minimal_report(tmb=None, msi=None))
+    fhir.validate_bundle(bundle)
+    (report,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DiagnosticReport"]
+    assert "result" not in report and "no reportable somatic variant" in report["conclusion"]
+
+
 def test_fhir_ids_are_reproducible():
     assert fhir.report_bundle(minimal_report()) == fhir.report_bundle(minimal_report())
 

@@ -134,7 +134,8 @@ def variant_observation(ids: _Ids, variant: dict, subject: str, issued: str, bui
             "unit": "relative frequency of a particular allele in the specimen"}))  # fmt: skip
     parts += _genomic_components(variant, build)
     observation["component"] = parts
-    observation["note"] = [{"text": variant["reason"]}] if variant.get("reason") else []
+    if variant.get("reason"):  # FHIR JSON has no empty arrays
+        observation["note"] = [{"text": variant["reason"]}]
     return observation
 
 
@@ -240,6 +241,8 @@ def report_bundle(report: dict, build: str = "GRCh38") -> dict:
                        f"KB {report['kb']['version']}): " + ("; ".join(findings) or "no reportable somatic variant")
                        + ". Preliminary until signed off."),
     }  # fmt: skip
+    if not observations:  # FHIR JSON has no empty arrays
+        del diagnostic_report["result"]
     resources = [diagnostic_report, patient, *observations]
     return {
         "resourceType": "Bundle", "id": ids("bundle"), "type": "collection", "timestamp": issued,
