@@ -28,6 +28,9 @@ except InputError as error:
     raise WorkflowError(f"presis cannot start — fix the input and run again.\n{error}") from None
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 
 
@@ -53,6 +56,8 @@ include: "workflow/rules/interpret.smk"
 include: "workflow/rules/analyses.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
+include: "workflow/rules/exports.smk"
+include: "workflow/rules/multiqc.smk"
 
 
 # On a cluster these steps run on the main Snakemake process's machine, not as jobs: each reads
@@ -80,6 +85,9 @@ localrules:
     ffpe_check,
     germline_findings,
     vardb_contribution,
+    exports_fhir,
+    exports_maf,
+    qc_multiqc_presis,
 
 
 onsuccess:

@@ -96,7 +96,9 @@ def final_outputs():
     for patient in PATIENTS:
         if samplesheet.tumour_sample(SHEET, patient):
             targets += expand(
-                out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]
+                out("results/{patient}/report/{patient}.{ext}"),
+                patient=patient,
+                ext=["report.html", "report.json", "report.tsv", "fhir.json", "maf"],
             )
             targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
             if config["vardb"]["contribute"]:
@@ -104,6 +106,8 @@ def final_outputs():
         if samplesheet.normal_sample(SHEET, patient):
             targets.append(out(f"results/{patient}/calls/{patient}.germline.vcf.gz.tbi"))
             targets.append(out(f"results/{patient}/annotate/{patient}.germline.tsv"))
+    # Run-level QC of every sample (rules/multiqc.smk).
+    targets.append(out("results/multiqc/multiqc_report.html"))
     return targets
 
 
@@ -202,3 +206,45 @@ def cancel_rate_limiter_timers():
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.cancel()
+
+
+# --- run-level QC (rules/multiqc.smk) ---
+import shutil
+
+_VENV_MULTIQC = Path(sys.executable).parent / "multiqc"
+MULTIQC = str(_VENV_MULTIQC) if _VENV_MULTIQC.exists() else shutil.which("multiqc") or "multiqc"
+
+
+def multiqc_tool_files(wildcards=None):
+    """The tool outputs MultiQC reads, for every sample of every patient of the run."""
+    files = []
+    for patient in PATIENTS:
+        for sample, lanes in fastp_jsons(patient).items():
+            files += lanes
+            files.append(out(f"results/{patient}/qc/{sample}.samtools_stats.txt"))
+            files.append(out(f"results/{patient}/coverage/{sample}.mosdepth.summary.txt"))
+        for kind, present in (
+            ("somatic", samplesheet.tumour_sample(SHEET, patient)),
+            ("germline", samplesheet.normal_sample(SHEET, patient)),
+        ):
+            if present:
+                files.append(out(f"results/{patient}/qc/{patient}.{kind}.bcftools_stats.txt"))
+    return files
+
+
+def multiqc_mosdepth_dists():
+    """mosdepth's distribution files, written beside its summary (not rule outputs of their own)."""
+    return [
+        out(f"results/{patient}/coverage/{sample}.mosdepth.{kind}.dist.txt")
+        for patient in PATIENTS
+        for sample in patient_samples(patient)
+        for kind in ("global", "region")
+    ]
+
+
+def multiqc_reports(wildcards=None):
+    return [
+        out(f"results/{patient}/report/{patient}.report.json")
+        for patient in PATIENTS
+        if samplesheet.tumour_sample(SHEET, patient)
+    ]
