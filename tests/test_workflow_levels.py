@@ -120,3 +120,17 @@ def test_level1_detects_the_simulated_msi_high_tumour(level1_run, planted_reads)
     _, n_shifted = planted_reads
     assert msi["loci_unstable"] >= 0.8 * n_shifted and msi["unstable_fraction"] >= msi["high_fraction"]
     assert any(b["biomarker"] == "MSI-high" for b in level1_run.report("SIM")["biomarkers"])
+
+
+def test_level1_shows_clinical_trial_options_from_the_shipped_file(level1_run, demo_run):
+    # The shipped trials file (config/kb/trials.yaml) holds only cited cohorts: the LUAD demo fits none of
+    # them, and the section says so with the date and that availability must be confirmed.
+    report = level1_run.report("DEMO")
+    trials = report["clinical_trials"]
+    assert "NCT04817956" in {t["id"] for t in trials["trials_considered"]}
+    assert trials["matches"] == [] and trials["summary"].startswith(f"No matching trial cohort as of {trials['as_of']}")
+    page = html(level1_run, "DEMO")
+    section = page.split("Clinical-trial options")[1].split("<h2>")[0]
+    assert trials["summary"] in section and "must be confirmed with the trial team" in section
+    assert report["schema_version"] == "1.1"
+    assert "clinical_trials" not in demo_run.report()  # level 2: no trial matching

@@ -45,7 +45,18 @@ KB_INPUTS = {
     "gene_roles": resolve_path(config["kb"]["gene_roles"], REPO),
     "kb_schema": workflow.source_path("../../config/schemas/kb.schema.yaml"),
     "hotspots": resolve_path(config["kb"]["hotspots"], REPO),
+    # imported CIViC entries (presis kb import-civic), only when configured
+    **({"civic": resolve_path(config["kb"]["civic"], REPO)} if config["kb"].get("civic") else {}),
 }
+# Clinical-trial cohorts for the report (level 1), only when configured.
+TRIALS_INPUTS = (
+    {
+        "trials": resolve_path(config["kb"]["trials"], REPO),
+        "trials_schema": workflow.source_path("../../config/schemas/trials.schema.yaml"),
+    }
+    if config["kb"].get("trials")
+    else {}
+)
 # Common SNP sites of the tumour/normal identity check (none configured: no check).
 IDENTITY_SITES = resolve_path(config["identity"]["sites"], REPO) if config["identity"]["sites"] else None
 
@@ -133,7 +144,12 @@ def report_inputs(wildcards):
     inputs = {
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
         "lod": out(f"results/{patient}/interpret/{patient}.lod.tsv"),
-        **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
+        **{
+            name: KB_INPUTS[name]
+            for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema", "civic")
+            if name in KB_INPUTS
+        },
+        **TRIALS_INPUTS,
         "performance": resolve_path(config["report"]["performance"], REPO),
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
