@@ -347,9 +347,10 @@ def negative_drugs(matches: list[Match]) -> dict[str, str]:
         entry = m.entry
         if entry.evidence_direction not in THERAPEUTIC:
             continue
-        if m.applies and entry.negative:
-            why = f"no {entry.evidence_direction} in {m.via or 'this tumour type'} ({entry.label()})"
-        elif m.applies and entry.evidence_direction == "resistance":
+        if m.applies and entry.negative and entry.evidence_direction == "sensitivity":
+            # "does not predict resistance" is no reason to keep a drug out: only no-benefit evidence is
+            why = f"no sensitivity in {m.via or 'this tumour type'} ({entry.label()})"
+        elif m.applies and entry.evidence_direction == "resistance" and not entry.negative:
             why = f"resistance in {m.via or 'this tumour type'} ({entry.label()})"
         elif m.tumour_match == "excluded" and entry.evidence_direction == "sensitivity":
             why = f"the label excludes {m.via} ({entry.label()})"
