@@ -25,7 +25,10 @@ SOURCES = [  # (commit, path) in cancervariants/metakb; the first record seen fo
     ("7561d688898f9faf5486494cca866dbfa5faa6ec", "tests/data/harvesters/civic/evidence.json"),
     ("c2187eccf2381d7819256d5992c4c710a91a8f1c", "tests/data/transform/civic_harvester.json"),
 ]
-CATEGORICAL = ("07cda1146050e6054d6582e994a130a1027295b0", "server/tests/data/transformers/civic_normalize_variant_input.json")
+CATEGORICAL = (
+    "07cda1146050e6054d6582e994a130a1027295b0",
+    "server/tests/data/transformers/civic_normalize_variant_input.json",
+)
 EVIDENCE_IDS = (2, 26, 74, 816, 1756, 2997, 3017, 9851)  # 123456789 in the same files is metakb's made-up row
 DISPLAY = {
     "SENSITIVITYRESPONSE": "Sensitivity/Response", "RESISTANCE": "Resistance", "POOR_OUTCOME": "Poor Outcome",
@@ -55,7 +58,9 @@ def show(value):
 def main(git_dir: str) -> None:
     evidence, profiles, variants = {}, {}, {}
     for commit, path in SOURCES:
-        data = json.loads(subprocess.run(["git", "-C", git_dir, "show", f"{commit}:{path}"], capture_output=True, check=True).stdout)
+        data = json.loads(
+            subprocess.run(["git", "-C", git_dir, "show", f"{commit}:{path}"], capture_output=True, check=True).stdout
+        )
         data = data if isinstance(data, dict) else {"evidence" if "evidence" in path else "variants": data}
         for record in data.get("evidence") or []:
             if record.get("id") in EVIDENCE_IDS:
@@ -64,13 +69,35 @@ def main(git_dir: str) -> None:
             profiles.setdefault(record["id"], record)
         for record in data.get("variants") or []:
             variants.setdefault(record["id"], record)
-    categorical = json.loads(subprocess.run(["git", "-C", git_dir, "show", ":".join(CATEGORICAL)], capture_output=True, check=True).stdout)
+    categorical = json.loads(
+        subprocess.run(["git", "-C", git_dir, "show", ":".join(CATEGORICAL)], capture_output=True, check=True).stdout
+    )
     for key, record in categorical.items():
         mp = int(key.split(":")[1])
-        vids = [(int(m["coding"]["code"]), m["coding"]["name"]) for m in record["mappings"] if "vid" in (m["coding"].get("id") or "")]
-        profiles.setdefault(mp, {"id": mp, "name": record["name"], "description": record.get("description", ""), "variant_ids": [v for v, _ in vids]})
+        vids = [
+            (int(m["coding"]["code"]), m["coding"]["name"])
+            for m in record["mappings"]
+            if "vid" in (m["coding"].get("id") or "")
+        ]
+        profiles.setdefault(
+            mp,
+            {
+                "id": mp,
+                "name": record["name"],
+                "description": record.get("description", ""),
+                "variant_ids": [v for v, _ in vids],
+            },
+        )
         for vid, name in vids:
-            variants.setdefault(vid, {"id": vid, "name": name, "entrez_name": record["name"].split(" ")[0], "single_variant_molecular_profile_id": mp})
+            variants.setdefault(
+                vid,
+                {
+                    "id": vid,
+                    "name": name,
+                    "entrez_name": record["name"].split(" ")[0],
+                    "single_variant_molecular_profile_id": mp,
+                },
+            )
     out = Path(__file__).parent
     rows = []
     for eid in sorted(evidence):
