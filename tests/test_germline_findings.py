@@ -62,10 +62,25 @@ def test_nothing_without_consent_or_without_a_normal(context):
         assert result["status"] == "not analysed" and result["candidates"] == [] and result["excluded"] == []
 
 
-def test_known_benign_truncation_is_never_a_candidate(context):
+def test_known_benign_truncation_is_never_a_candidate(context, tmp_path):
+    # The shipped list no longer holds BRCA2 p.(Lys3326Ter) (no verifiable public record was reachable,
+    # see config/kb/CHANGELOG.md 2026.12.0): the rule is tested on a site's own benign row.
+    known = tmp_path / "known.tsv"
+    known.write_text(
+        "gene\thgvs_c\thgvs_p\tclassification\trsid\tsource\tverified_by\n"
+        "BRCA2\tc.9976A>T\tp.(Lys3326Ter)\tbenign\trs11571833\tsite list\ttest row\n"
+    )
     brca2 = pd.DataFrame([call("BRCA2", "ENST00000380152", 1, "c.9976A>T", "p.(Lys3326Ter)", "stop_gained")])
-    result = G.findings(brca2, consent="yes", **context)
+    result = G.findings(brca2, consent="yes", **{**context, "known": G.read_known(known)})
     assert result["candidates"] == [] and "known benign (rs11571833" in result["excluded"][0]["reason"]
+
+
+def test_every_known_variant_names_its_verification():
+    table = pd.read_csv(KB / "germline_known_variants.tsv", sep="\t", comment="#", dtype=str, keep_default_na=False)
+    assert len(table) >= 4 and "verified_by" in table.columns
+    assert all(value.strip() for value in table["verified_by"]), table[["gene", "hgvs_c", "verified_by"]]
+    text = (KB / "germline_known_variants.tsv").read_text().lower()
+    assert "to be verified" not in text and "verify each entry" not in text
 
 
 def test_nmd_escape_in_the_penultimate_exon_near_the_last_junction(context):

@@ -41,7 +41,7 @@ def variant(gene, hgvs_p, hgvs_p1, consequence, exon, transcript=None) -> dict:
 
 
 def test_kb_validates_has_40_entries_each_with_a_dated_source(kb):
-    assert kb.version == "2026.11.0" and kb.date == "2026-11-27"
+    assert kb.version == "2026.12.0" and kb.date == "2026-12-06"
     assert len(kb.entries) >= 40
     assert all(entry.source and any(str(year) in entry.source for year in range(1990, 2031)) for entry in kb.entries)
     assert len({entry.id for entry in kb.entries}) == len(kb.entries)
@@ -262,6 +262,7 @@ MATCHES = [
     ("another transcript", "LUAD", variant("EGFR", "p.(Leu858Arg)", "p.(L858R)", "missense_variant", "21/28", "ENST00000999999"), {}),
     ("BRAF V600E in colon: agnostic label excludes CRC", "COAD", variant("BRAF", "p.(Val600Glu)", "p.(V600E)", "missense_variant", "15/18"),
      {"BRAF_V600E_CRC": ("protein_change", "parent"), "BRAF_V600E_TUMOUR_AGNOSTIC": ("protein_change", "excluded"),
+      "BRAF_V600E_CRC_VEMURAFENIB_NO_BENEFIT": ("protein_change", "parent"),
       "BRAF_V600E_NSCLC": ("protein_change", "other"), "BRAF_V600EK_MELANOMA": ("protein_change", "other"),
       "BRAF_V600E_ANAPLASTIC_THYROID": ("protein_change", "other")}),
     ("BRAF V600K in melanoma", "SKCM", variant("BRAF", "p.(Val600Lys)", "p.(V600K)", "missense_variant", "15/18"),

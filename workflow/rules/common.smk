@@ -40,7 +40,18 @@ KB_INPUTS = {
     "gene_roles": config["kb"]["gene_roles"],
     "kb_schema": workflow.source_path("../../config/schemas/kb.schema.yaml"),
     "hotspots": config["kb"]["hotspots"],
+    # imported CIViC entries (presis kb import-civic), only when configured
+    **({"civic": config["kb"]["civic"]} if config["kb"].get("civic") else {}),
 }
+# Clinical-trial cohorts for the report (level 1), only when configured.
+TRIALS_INPUTS = (
+    {
+        "trials": config["kb"]["trials"],
+        "trials_schema": workflow.source_path("../../config/schemas/trials.schema.yaml"),
+    }
+    if config["kb"].get("trials")
+    else {}
+)
 # Common SNP sites of the tumour/normal identity check (none configured: no check).
 IDENTITY_SITES = config["identity"]["sites"]
 
@@ -132,7 +143,12 @@ def report_inputs(wildcards):
     inputs = {
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
         "lod": out(f"results/{patient}/interpret/{patient}.lod.tsv"),
-        **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
+        **{
+            name: KB_INPUTS[name]
+            for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema", "civic")
+            if name in KB_INPUTS
+        },
+        **TRIALS_INPUTS,
         "performance": config["report"]["performance"],
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],

@@ -17,7 +17,8 @@ table = pd.read_csv(
     inputs.table, sep="\t", keep_default_na=False, na_values=[""], dtype={"reportable": bool, "in_panel": bool}
 )
 hotspots = Hotspots.load(inputs.hotspots)
-kb = K.load(K.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema))
+extra = (inputs.civic,) if "civic" in inputs.keys() else ()  # imported CIViC entries, when configured
+kb = K.load(K.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema, extra))
 roles = K.load_gene_roles(inputs.gene_roles)
 genes = {
     line.strip()

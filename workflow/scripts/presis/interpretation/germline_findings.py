@@ -4,7 +4,7 @@ Only with the patient's consent (sample sheet ``germline_consent: yes``) and a n
 the confident (FILTER PASS) germline calls of the normal in a gene of ``germline_findings.genes``:
 
 1. a variant on the known list (``germline_findings.known_variants``, gene + HGVS c.) classed
-   *benign* is never reported (e.g. BRCA2 p.(Lys3326Ter), TP53 p.(Pro72Arg));
+   *benign* is never reported (e.g. TP53 p.(Pro72Arg));
 2. one classed *pathogenic* is a candidate ("known pathogenic", with its source);
 3. a truncating variant (stop gained, frameshift, canonical splice site) in a loss-of-function gene
    (``gene_roles``: tumour suppressor or both) is a candidate unless it escapes nonsense-mediated

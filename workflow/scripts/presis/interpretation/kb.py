@@ -56,12 +56,14 @@ REPO = Path(__file__).resolve().parents[4]
 
 @dataclass(frozen=True)
 class KBFiles:
-    """Where the KB's files are; ``in_repo`` gives the repository's own."""
+    """Where the KB's files are; ``in_repo`` gives the repository's own. ``extra``: further entry files
+    in the same schema (``presis kb import-civic`` output), read after the curated entries."""
 
     biomarkers: Path
     oncotree: Path
     gene_roles: Path
     schema: Path
+    extra: tuple[Path, ...] = ()
 
     @classmethod
     def in_repo(cls, repo: Path = REPO) -> KBFiles:
@@ -276,6 +278,22 @@ class Entry:
     origin: str
     source: str
     note: str | None
+    # Negative evidence (CIViC "Does Not Support"): the alteration does NOT predict the direction, e.g.
+    # no response to the therapy. Never tier evidence; it keeps other tumour types' evidence for the
+    # same drug out (presis.interpretation.tiers).
+    negative: bool = False
+    curated_by: str = "presis"  # "presis" or "civic" (imported by presis kb import-civic, not curated)
+    evidence_id: str | None = None  # the source's own id (CIViC EID)
+
+    @property
+    def curated(self) -> bool:
+        return self.curated_by == "presis"
+
+    def label(self) -> str:
+        """The entry as named in reasons: its KB id, and for imported evidence where it comes from."""
+        if self.curated:
+            return f"KB {self.id}"
+        return f"KB {self.id}; CIViC, not curated by presis: {self.evidence_id}"
 
 
 @dataclass(frozen=True)
@@ -345,6 +363,9 @@ def _entry(data: Mapping[str, Any]) -> Entry:
         origin=data.get("origin", "any"),
         source=" ".join(str(data["source"]).split()),
         note=" ".join(str(data["note"]).split()) if data.get("note") else None,
+        negative=bool(data.get("negative", False)),
+        curated_by=(data.get("provenance") or {}).get("kb", "presis"),
+        evidence_id=(data.get("provenance") or {}).get("evidence_id"),
     )
 
 
@@ -391,20 +412,37 @@ def load(files: KBFiles | None = None) -> KnowledgeBase:
     """Read and validate the KB; raises InputError listing every problem."""
     files = files or KBFiles.in_repo()
     oncotree = load_oncotree(files.oncotree)
-    data = yaml.load(Path(files.biomarkers).read_text(), Loader=_YAML_LOADER)
     schema = yaml.load(Path(files.schema).read_text(), Loader=_YAML_LOADER)
-    problems = schema_problems(data, schema)
-    problems += content_problems(data, oncotree) if isinstance(data, dict) else []
-    if problems:
-        raise InputError(problems, str(files.biomarkers))
+    data = _read_entries(files.biomarkers, schema, oncotree)
+    entries = [_entry(entry) for entry in data["entries"]]
+    version = str(data["version"])
+    for path in files.extra:
+        extra = _read_entries(path, schema, oncotree)
+        curated = {entry.id for entry in entries}
+        clashes = [entry["id"] for entry in extra["entries"] if entry["id"] in curated]
+        if clashes:
+            raise InputError(
+                [f"entry id {name} is also a curated entry: imported ids must differ" for name in clashes], str(path)
+            )
+        entries += [_entry(entry) for entry in extra["entries"]]
+        version += f" + {extra['version']}"  # e.g. "2026.12.0 + civic-2024-04-01"
     return KnowledgeBase(
-        version=data["version"],
+        version=version,
         date=data["date"],
-        entries=tuple(_entry(entry) for entry in data["entries"]),
+        entries=tuple(entries),
         polymorphisms=tuple(_polymorphism(p) for p in data.get("polymorphisms") or ()),
         oncotree=oncotree,
         evidence_reviewed_through=str((data.get("curation") or {}).get("evidence_reviewed_through", "")),
     )
+
+
+def _read_entries(path: str | Path, schema: Mapping[str, Any], oncotree: OncoTree) -> dict:
+    data = yaml.load(Path(path).read_text(), Loader=_YAML_LOADER)
+    problems = schema_problems(data, schema)
+    problems += content_problems(data, oncotree) if isinstance(data, dict) else []
+    if problems:
+        raise InputError(problems, str(path))
+    return data
 
 
 # ---------------------------------------------------------------------------------------------
