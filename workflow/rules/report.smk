@@ -69,4 +69,4 @@ rule report_build:
     message:
         "report_build: tumour report for {wildcards.patient}"
     run:
-        run_script("report_build", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

@@ -5,7 +5,7 @@ from presis.calling.somatic import SomaticParams
 from presis.calling.somatic_vcf import classify_vcf
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 inputs = snakemake.input
 resources = SiteResources(
     population_vcf=inputs.get("population"),

@@ -8,7 +8,7 @@ from presis.annotation.transcripts import load_transcripts
 from presis.interpretation.germline_findings import findings, lof_genes, read_gene_list, read_known
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 table = (
     pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])
     if snakemake.input.table

@@ -12,7 +12,7 @@ from presis.interpretation.hotspots import Hotspots
 from presis.interpretation.site_spans import min_depths
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 inputs, params = snakemake.input, snakemake.params
 kb = K.load(K.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema))
 panel = PanelIndex(read_panel(inputs.panel))

@@ -11,7 +11,7 @@ from presis.interpretation.hotspots import Hotspots
 from presis.interpretation.reasons import germline_referral, reason
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 inputs = snakemake.input
 table = pd.read_csv(
     inputs.table, sep="\t", keep_default_na=False, na_values=[""], dtype={"reportable": bool, "in_panel": bool}
