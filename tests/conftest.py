@@ -155,8 +155,8 @@ def planted_reads(tmp_path_factory):
 
     from presis.devtools import simulate
 
-    fasta = DATA / "genome" / "presis-test-GRCh38.fa.gz"
-    reference = simulate.load_reference(fasta)
+    fasta = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
+    reference = simulate.load_reference(fasta, simulate.GENOME_V1_CONTIGS)  # the seeded set, as made on v1
     targets = simulate.read_targets(REPO / "config" / "panels" / "presis-demo.bed")
     msi_settings = yaml.safe_load((REPO / "config" / "defaults.yaml").read_text())["msi"]
     germline = [

@@ -26,7 +26,7 @@ def sites(kb):
     return kb_sites(
         kb,
         Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt"),
-        load_transcripts(DATA / "genome" / "presis-test-GRCh38.gff3.gz"),
+        load_transcripts(DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"),
         lambda contig, start, end: bool(panel.genes_at(contig, start, end)),
     )
 

@@ -18,7 +18,7 @@ def context():
         "genes": G.read_gene_list(KB / "cancer_predisposition_genes.txt"),
         "known": G.read_known(KB / "germline_known_variants.tsv"),
         "lof": G.lof_genes(KB / "gene_roles.tsv"),
-        "transcripts": load_transcripts(DATA / "genome" / "presis-test-GRCh38.gff3.gz"),
+        "transcripts": load_transcripts(DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"),
         "nmd_distance": 50,
     }
 

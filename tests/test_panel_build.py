@@ -8,8 +8,8 @@ from presis.annotation.transcripts import load_transcripts
 
 
 def test_demo_panel_is_reproduced_from_its_gene_list(tmp_path):
-    transcripts = load_transcripts(DATA / "genome/presis-test-GRCh38.gff3.gz")
-    contigs = list(pysam.FastaFile(str(DATA / "genome/presis-test-GRCh38.fa.gz")).references)
+    transcripts = load_transcripts(DATA / "genome/presis-test-GRCh38.v2.gff3.gz")
+    contigs = list(pysam.FastaFile(str(DATA / "genome/presis-test-GRCh38.v2.fa.gz")).references)
     genes = read_gene_list(REPO / "config/panels/presis-demo.genes.txt")
     intervals, missing = gene_intervals(transcripts, genes + ["NOTAGENE"], padding=25)
     write_bed(merge_sorted(intervals, contigs), tmp_path / "panel.bed")
