@@ -150,6 +150,14 @@ def test_oncotree_table_problems_are_all_listed(tmp_path):
         assert expected in text, text
 
 
+def test_the_kb_loader_reads_the_gene_roles_once_for_every_step(kb, roles, tmp_path):
+    assert kb.roles == roles
+    bad = tmp_path / "gene_roles.tsv"
+    bad.write_text("gene\trole\tsource\nKRAS\tdriver\tCGC\n")
+    with pytest.raises(InputError, match="role 'driver' of KRAS"):
+        K.load(K.KBFiles(FILES.biomarkers, FILES.oncotree, bad, FILES.schema))
+
+
 def test_gene_roles_problems_are_listed(tmp_path):
     table = tmp_path / "roles.tsv"
     table.write_text("gene\trole\tsource\nTP53\tsuppressor\tx\nTP53\toncogene\tx\nKRAS\toncogene\n")

@@ -47,7 +47,6 @@ rule report_build:
     input:
         unpack(report_inputs),
         schema=workflow.source_path("../../config/schemas/report.schema.json"),
-        hotspots=resolve_path(config["kb"]["hotspots"], REPO),
     output:
         html=out("results/{patient}/report/{patient}.report.html"),
         json=out("results/{patient}/report/{patient}.report.json"),

@@ -7,17 +7,17 @@ from presis.step_runner import step_log
 
 log = step_log(snakemake)
 inputs = snakemake.input
-resources = SiteResources(
+with SiteResources(
     population_vcf=inputs.get("population"),
     population_field=snakemake.params.population_field,
     pon_vcf=inputs.get("pon"),
-)
-tally = classify_vcf(
-    inputs.candidates,
-    snakemake.output.vcf,
-    tumour=snakemake.params.tumour,
-    normal=snakemake.params.normal,
-    params=SomaticParams.from_config(snakemake.params.somatic),
-    resources=resources,
-)
+) as resources:
+    tally = classify_vcf(
+        inputs.candidates,
+        snakemake.output.vcf,
+        tumour=snakemake.params.tumour,
+        normal=snakemake.params.normal,
+        params=SomaticParams.from_config(snakemake.params.somatic),
+        resources=resources,
+    )
 log.info("classified alleles by status: %s", tally)

@@ -5,7 +5,8 @@ import json
 import pandas as pd
 
 from presis.annotation.transcripts import load_transcripts
-from presis.interpretation.germline_findings import findings, lof_genes, read_gene_list, read_known
+from presis.inputs.gene_list import read_gene_list
+from presis.interpretation.germline_findings import findings, lof_genes, read_known
 from presis.step_runner import step_log
 
 log = step_log(snakemake)
@@ -17,7 +18,7 @@ table = (
 result = findings(
     table,
     consent=snakemake.params.consent,
-    genes=read_gene_list(snakemake.input.genes),
+    genes=set(read_gene_list(snakemake.input.genes)),
     known=read_known(snakemake.input.known),
     lof=lof_genes(snakemake.input.roles),
     transcripts=load_transcripts(snakemake.input.gff3),

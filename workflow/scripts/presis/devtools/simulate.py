@@ -49,16 +49,14 @@ from pathlib import Path
 
 import pysam
 
+from presis.annotation.hgvs import reverse_complement
+from presis.inputs.bed import merge_intervals
+
 # Bumped whenever a change alters what a seed produces: cached scenario data is keyed by it.
 SIMULATOR_VERSION = 2  # 2: PCR stutter in homopolymers
 
 BASES = "ACGT"
-_COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 Key = tuple[str, int, str, str]
-
-
-def reverse_complement(sequence: str) -> str:
-    return sequence.translate(_COMPLEMENT)[::-1]
 
 
 # --------------------------------------------------------------------------- reference
@@ -79,21 +77,13 @@ class Interval:
 
 def read_targets(bed: str | Path) -> list[Interval]:
     """The BED's intervals, overlapping or touching ones merged (per contig, in file order)."""
-    raw: list[Interval] = []
+    raw: list[tuple[str, int, int]] = []
     for line in Path(bed).read_text().splitlines():
         if not line.strip() or line.startswith(("#", "track", "browser")):
             continue
         chrom, start, end = line.split("\t")[:3]
-        raw.append(Interval(chrom, int(start), int(end)))
-    contig_order = {c: i for i, c in enumerate(dict.fromkeys(i.chrom for i in raw))}
-    merged: list[Interval] = []
-    for interval in sorted(raw, key=lambda i: (contig_order[i.chrom], i.start)):
-        last = merged[-1] if merged else None
-        if last and last.chrom == interval.chrom and interval.start <= last.end:
-            merged[-1] = Interval(last.chrom, last.start, max(last.end, interval.end))
-        else:
-            merged.append(interval)
-    return merged
+        raw.append((chrom, int(start), int(end)))
+    return [Interval(*interval) for interval in merge_intervals(raw)]
 
 
 # Test genome v2 = v1's contigs unchanged + four slices. The frozen benchmark scenarios and the
