@@ -13,8 +13,8 @@ REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 # Snakemake appends a `script:` job's folder to its sys.path after site-packages, so an installed
 # presis (e.g. the editable install of another checkout) would win there: jobs get this library first.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [str(REPO / "workflow" / "scripts"), os.environ.get("PYTHONPATH")])
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "workflow" / "scripts"), os.environ.get("PYTHONPATH")]))
 )
 
 from presis.inputs.config import effective_config, resolve_path, rule_resources  # noqa: E402

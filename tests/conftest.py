@@ -14,6 +14,30 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
+
+
+# The repository's knowledge base, gene roles and hotspot table, read once for every test.
+@pytest.fixture(scope="session")
+def kb():
+    from presis.interpretation import kb as K
+
+    return K.load(K.KBFiles.in_repo(REPO))
+
+
+@pytest.fixture(scope="session")
+def roles():
+    from presis.interpretation import kb as K
+
+    return K.load_gene_roles(K.KBFiles.in_repo(REPO).gene_roles)
+
+
+@pytest.fixture(scope="session")
+def hotspots():
+    from presis.interpretation.hotspots import Hotspots
+
+    return Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt")
+
+
 DEMO_READS = DATA / "reads" / "demo"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 # The one field of a report that differs between two runs on the same inputs.

@@ -8,16 +8,10 @@ from conftest import DATA, REPO
 
 from presis.annotation.transcripts import load_transcripts
 from presis.inputs.bed import PanelIndex, read_panel
-from presis.interpretation import kb as K
 from presis.interpretation.biomarker_sites import at_site, evaluate, kb_sites
 from presis.interpretation.hotspots import Hotspots
 
 EGFR = "ENST00000275493"
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return K.load(K.KBFiles.in_repo(REPO))
 
 
 @pytest.fixture(scope="module")

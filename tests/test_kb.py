@@ -11,24 +11,8 @@ from conftest import REPO
 
 from presis.errors import InputError
 from presis.interpretation import kb as K
-from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
-
-
-@pytest.fixture(scope="module")
-def kb() -> K.KnowledgeBase:
-    return K.load(FILES)
-
-
-@pytest.fixture(scope="module")
-def roles() -> K.GeneRoles:
-    return K.load_gene_roles(FILES.gene_roles)
-
-
-@pytest.fixture(scope="module")
-def hotspots() -> Hotspots:
-    return Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt")
 
 
 def variant(gene, hgvs_p, hgvs_p1, consequence, exon, transcript=None) -> dict:

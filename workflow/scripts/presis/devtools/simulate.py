@@ -809,7 +809,12 @@ class ScenarioData:
 
 
 def bundled_data(scenario: Scenario, root: Path) -> ScenarioData:
-    folder, patient = root / scenario.bundled, scenario.patient_id
+    return scenario_data(scenario, root / scenario.bundled)
+
+
+def scenario_data(scenario: Scenario, folder: Path) -> ScenarioData:
+    """The files of a scenario's reads and truth in ``folder`` (as simulate_scenario names them)."""
+    patient = scenario.patient_id
     return ScenarioData(
         patient=patient,
         tumour=(folder / f"{patient}-T_R1.fastq.gz", folder / f"{patient}-T_R2.fastq.gz"),
@@ -829,38 +834,13 @@ def simulate_scenario(
     reference: dict[str, str] | None = None,
 ) -> ScenarioData:
     """Variants, truth VCFs and reads of a simulated scenario, written into ``outdir``."""
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     reference = reference if reference is not None else load_reference(reference_fasta, GENOME_V1_CONTIGS)
     targets = read_targets(panel_bed)
     variants = generate_variants(reference, targets, scenario.seed, scenario.plan())
-    patient = scenario.patient_id
-    somatic = [v for v in variants if v.origin == "somatic"]
-    germline = [v for v in variants if v.origin == "germline"]
-    somatic_vcf = write_truth_vcf(somatic, reference, reference_fasta, outdir / f"{patient}.somatic_truth.vcf.gz", None)
-    germline_vcf = write_truth_vcf(
-        germline, reference, reference_fasta, outdir / f"{patient}.germline_truth.vcf.gz", patient
-    )
-    tumour = simulate_sample(
-        reference,
-        targets,
-        variants,
-        Sample(f"{patient}-T", scenario.tumour_depth, True, scenario.seed),
-        outdir / f"{patient}-T",
-    )
-    normal = None
-    if not scenario.tumour_only:
-        normal = simulate_sample(
-            reference, targets, variants, Sample(f"{patient}-N", scenario.normal_depth, False, scenario.seed),
-            outdir / f"{patient}-N",
-        )  # fmt: skip
-    return ScenarioData(
-        patient=patient,
-        tumour=(tumour.r1, tumour.r2),
-        normal=(normal.r1, normal.r2) if normal else None,
-        somatic_truth=somatic_vcf,
-        germline_truth=germline_vcf,
-    )
+    return simulate_planted(
+        variants, reference, reference_fasta, targets, scenario.patient_id,
+        scenario.tumour_depth, scenario.normal_depth, scenario.seed, outdir,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- planted cases
@@ -908,7 +888,8 @@ def simulate_planted(
     seed: int,
     outdir: str | Path,
 ) -> ScenarioData:
-    """Tumour/normal reads and truth for hand-placed variants (germline ones in both samples)."""
+    """Tumour/normal reads and truth for hand-placed variants (germline ones in both samples);
+    ``normal_depth`` 0: tumour only."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     somatic = [v for v in variants if v.origin == "somatic"]
@@ -920,7 +901,11 @@ def simulate_planted(
     tumour = simulate_sample(
         reference, targets, variants, Sample(f"{patient}-T", tumour_depth, True, seed), outdir / f"{patient}-T"
     )
-    normal = simulate_sample(
-        reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N"
+    normal = None
+    if normal_depth:
+        normal = simulate_sample(
+            reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N"
+        )
+    return ScenarioData(
+        patient, (tumour.r1, tumour.r2), (normal.r1, normal.r2) if normal else None, somatic_vcf, germline_vcf
     )
-    return ScenarioData(patient, (tumour.r1, tumour.r2), (normal.r1, normal.r2), somatic_vcf, germline_vcf)
