@@ -1,5 +1,6 @@
 # presis: FASTQ -> QC -> alignment -> calling -> annotation -> panel filter -> tumour report.
 # Configuration precedence: built-in defaults < config/levels/level{N}.yaml < --configfile < --config.
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,11 @@ min_version("9.0")
 
 REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+# Snakemake appends a `script:` job's folder to its sys.path after site-packages, so an installed
+# presis (e.g. the editable install of another checkout) would win there: jobs get this library first.
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "workflow" / "scripts"), os.environ.get("PYTHONPATH")]))
+)
 
 from presis.inputs.config import merged_config, resolve_paths, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402

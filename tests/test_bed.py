@@ -36,6 +36,12 @@ def test_overlapping_intervals_merge():
     assert merge_intervals(bed) == [("c", 0, 12), ("c", 20, 30)]
 
 
+def test_merging_keeps_the_first_gene_sorts_by_reference_and_clips_padding():
+    intervals = [("b", 40, 50, "Y"), ("a", 8, 20, "X2"), ("a", -5, 10, "X1"), ("b", 45, 60, "Z")]
+    assert merge_intervals(intervals, ["a", "b"]) == [("a", 0, 20, "X1"), ("b", 40, 60, "Y")]
+    assert merge_intervals(intervals)[0][0] == "b"  # no reference order: contigs as they first appear
+
+
 def test_panel_for_another_reference_is_refused(tmp_path):
     bed = tmp_path / "panel.bed"
     bed.write_text("1\t100\t200\tTP53\n")

@@ -7,6 +7,8 @@ import pytest
 from conftest import DATA, REPO
 
 from presis.annotation.transcripts import load_transcripts
+from presis.errors import InputError
+from presis.inputs.gene_list import read_gene_list
 from presis.interpretation import germline_findings as G
 
 KB = REPO / "config" / "kb"
@@ -15,10 +17,10 @@ KB = REPO / "config" / "kb"
 @pytest.fixture(scope="module")
 def context():
     return {
-        "genes": G.read_gene_list(KB / "cancer_predisposition_genes.txt"),
+        "genes": set(read_gene_list(KB / "cancer_predisposition_genes.txt")),
         "known": G.read_known(KB / "germline_known_variants.tsv"),
         "lof": G.lof_genes(KB / "gene_roles.tsv"),
-        "transcripts": load_transcripts(DATA / "genome" / "presis-test-GRCh38.gff3.gz"),
+        "transcripts": load_transcripts(DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"),
         "nmd_distance": 50,
     }
 
@@ -89,3 +91,11 @@ def test_nmd_escape_in_the_penultimate_exon_near_the_last_junction(context):
     assert G.nmd_escape(tx, penultimate[0] + 10, 50).startswith("11 bases before the last exon-exon junction")
     assert G.nmd_escape(tx, penultimate[0] + 60, 50) is None
     assert G.nmd_escape(tx, sorted(tx.exons)[0][0], 50).startswith("in the last exon")
+
+
+def test_loss_of_function_genes_are_the_kb_tumour_suppressors_and_a_bad_roles_table_is_refused(context, tmp_path):
+    assert {"TP53", "BAP1", "PBRM1"} <= context["lof"] and "KRAS" not in context["lof"]
+    bad = tmp_path / "gene_roles.tsv"
+    bad.write_text("gene\trole\tsource\nTP53\tsuppressor\tCGC\n")
+    with pytest.raises(InputError, match="role 'suppressor' of TP53"):
+        G.lof_genes(bad)

@@ -11,24 +11,8 @@ from conftest import REPO
 
 from presis.errors import InputError
 from presis.interpretation import kb as K
-from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
-
-
-@pytest.fixture(scope="module")
-def kb() -> K.KnowledgeBase:
-    return K.load(FILES)
-
-
-@pytest.fixture(scope="module")
-def roles() -> K.GeneRoles:
-    return K.load_gene_roles(FILES.gene_roles)
-
-
-@pytest.fixture(scope="module")
-def hotspots() -> Hotspots:
-    return Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt")
 
 
 def variant(gene, hgvs_p, hgvs_p1, consequence, exon, transcript=None) -> dict:
@@ -148,6 +132,14 @@ def test_oncotree_table_problems_are_all_listed(tmp_path):
         "expected code, name and parent",
     ):
         assert expected in text, text
+
+
+def test_the_kb_loader_reads_the_gene_roles_once_for_every_step(kb, roles, tmp_path):
+    assert kb.roles == roles
+    bad = tmp_path / "gene_roles.tsv"
+    bad.write_text("gene\trole\tsource\nKRAS\tdriver\tCGC\n")
+    with pytest.raises(InputError, match="role 'driver' of KRAS"):
+        K.load(K.KBFiles(FILES.biomarkers, FILES.oncotree, bad, FILES.schema))
 
 
 def test_gene_roles_problems_are_listed(tmp_path):

@@ -10,25 +10,9 @@ from conftest import DATA, REPO
 
 from presis.interpretation import kb as K
 from presis.interpretation import tiers as T
-from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
 EGFR, KRAS, TP53, BRCA2 = "ENST00000275493", "ENST00000311936", "ENST00000269305", "ENST00000380152"
-
-
-@pytest.fixture(scope="module")
-def kb() -> K.KnowledgeBase:
-    return K.load(FILES)
-
-
-@pytest.fixture(scope="module")
-def roles() -> K.GeneRoles:
-    return K.load_gene_roles(FILES.gene_roles)
-
-
-@pytest.fixture(scope="module")
-def hotspots() -> Hotspots:
-    return Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt")
 
 
 @pytest.fixture(scope="module")

@@ -31,15 +31,12 @@ def test_level3_panel_has_only_actionable_genes_of_the_test_genome(level3_run):
     genes = set(read_panel(level3_run.result("reference/panel.bed"))["gene"])
     kb_list = (REPO / "config" / "kb" / "actionable_genes.txt").read_text().splitlines()
     actionable = {line.strip() for line in kb_list if line.strip() and not line.startswith("#")}
-    assert genes == {"EGFR", "KRAS"} and genes <= actionable
+    # test genome v2 has BRCA1 and BRCA2 besides EGFR and KRAS; the demo reads cover only the latter two
+    assert genes == {"EGFR", "KRAS", "BRCA1", "BRCA2"} and genes <= actionable
     missing = level3_run.result("reference/panel.missing_genes.txt").read_text()
-    assert "BRAF" in missing and "EGFR" not in missing
+    assert "BRAF" in missing and "EGFR" not in missing and "BRCA2" not in missing
     report = level3_run.report()
-    assert (
-        report["level"] == 3
-        and report["panel"]["name"] == "actionable"
-        and set(report["panel"]["genes"]) == {"EGFR", "KRAS"}
-    )
+    assert report["level"] == 3 and report["panel"]["name"] == "actionable" and set(report["panel"]["genes"]) == genes
 
 
 def test_level3_report_is_short_tier_i_ii_only(level3_run):
@@ -53,8 +50,10 @@ def test_level3_report_is_short_tier_i_ii_only(level3_run):
     assert not {"tmb", "msi", "germline_findings"} & set(report)  # no TMB, MSI or germline at level 3
     assert report["ffpe"]["flag"] in ("pass", "not evaluable") and "FFPE artefact check" in page
     assert report["qc"][0]["checks"] and "Quality control" in page
-    assert {g["gene"] for g in report["target_lod"]["genes"]} == {"EGFR", "KRAS"} and "Limit of detection" in page
-    assert all(t["why"] for t in report["target_lod"]["not_evaluable"])  # each not-evaluable target says why
+    lod = report["target_lod"]
+    assert {g["gene"] for g in lod["genes"]} == set(report["panel"]["genes"]) and "Limit of detection" in page
+    assert all(t["why"] for t in lod["not_evaluable"])  # each not-evaluable target says why
+    assert {"BRCA1", "BRCA2"} <= {t["gene"] for t in lod["not_evaluable"]}  # no reads there: not evaluable
 
 
 def test_level3_variants_are_reported_identically_at_level2(level3_run, demo_run):

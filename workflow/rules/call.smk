@@ -82,4 +82,4 @@ rule call_classify:
     message:
         "call_classify: somatic model over the candidates of {wildcards.patient}"
     run:
-        run_script("call_classify", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

@@ -26,7 +26,7 @@ rule exports_fhir:
     message:
         "exports_fhir: FHIR Bundle of the report of {wildcards.patient}"
     run:
-        run_script("exports_fhir", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule exports_maf:
@@ -58,4 +58,4 @@ rule exports_maf:
     message:
         "exports_maf: MAF of the PASS somatic calls of {wildcards.patient}"
     run:
-        run_script("exports_maf", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

@@ -117,4 +117,4 @@ rule germline_table:
     message:
         "germline_table: HGVS and genotype table of the germline calls of {wildcards.patient}"
     run:
-        run_script("germline_table", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

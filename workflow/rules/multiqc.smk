@@ -41,7 +41,7 @@ rule qc_multiqc_presis:
     message:
         "qc_multiqc_presis: presis metrics of the run as MultiQC custom content"
     run:
-        run_script("qc_multiqc_presis", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule qc_multiqc:

@@ -57,7 +57,6 @@ rule report_build:
     input:
         unpack(report_inputs),
         schema=workflow.source_path("../../config/schemas/report.schema.json"),
-        hotspots=config["kb"]["hotspots"],
     output:
         html=report(
             out("results/{patient}/report/{patient}.report.html"),
@@ -97,4 +96,4 @@ rule report_build:
     message:
         "report_build: tumour report for {wildcards.patient}"
     run:
-        run_script("report_build", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

@@ -5,19 +5,19 @@ from presis.calling.somatic import SomaticParams
 from presis.calling.somatic_vcf import classify_vcf
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 inputs = snakemake.input
-resources = SiteResources(
+with SiteResources(
     population_vcf=inputs.get("population"),
     population_field=snakemake.params.population_field,
     pon_vcf=inputs.get("pon"),
-)
-tally = classify_vcf(
-    inputs.candidates,
-    snakemake.output.vcf,
-    tumour=snakemake.params.tumour,
-    normal=snakemake.params.normal,
-    params=SomaticParams.from_config(snakemake.params.somatic),
-    resources=resources,
-)
+) as resources:
+    tally = classify_vcf(
+        inputs.candidates,
+        snakemake.output.vcf,
+        tumour=snakemake.params.tumour,
+        normal=snakemake.params.normal,
+        params=SomaticParams.from_config(snakemake.params.somatic),
+        resources=resources,
+    )
 log.info("classified alleles by status: %s", tally)

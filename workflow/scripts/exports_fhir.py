@@ -6,7 +6,7 @@ from pathlib import Path
 from presis.exports.fhir import report_bundle, validate_bundle
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 report = json.loads(Path(snakemake.input.report).read_text())
 bundle = report_bundle(report, build=snakemake.params.build)
 validate_bundle(bundle)  # a Bundle that fails the FHIR models is never written

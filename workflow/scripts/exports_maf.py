@@ -5,7 +5,7 @@ import pandas as pd
 from presis.exports.maf import maf_rows, pass_somatic_keys, write_maf
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])
 params = snakemake.params
 rows = maf_rows(table, pass_somatic_keys(snakemake.input.vcf), params.tumour, params.normal, params.build)

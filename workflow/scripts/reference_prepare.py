@@ -1,11 +1,11 @@
 """Snakemake script: plain indexed FASTA copy, reference checks, sha256 of the inputs."""
 
 import json
-import logging
 
 from presis.inputs.reference import check_reference, prepare_fasta, sha256
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake)
 panel = snakemake.input.panel or None  # absent when the panel is built from a gene list
 prepare_fasta(snakemake.input.fasta, snakemake.output.fasta)
 check_reference(snakemake.output.fasta, snakemake.input.gff3, panel)
@@ -21,4 +21,4 @@ checksums = {
 }
 with open(snakemake.output.checksums, "w") as fh:
     json.dump(checksums, fh, indent=2, sort_keys=True)
-logging.info("reference checksums: %s", checksums)
+log.info("reference checksums: %s", checksums)

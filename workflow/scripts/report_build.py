@@ -13,7 +13,7 @@ from presis.report.provenance import reported_config
 from presis.report.sections import ANALYSES, add_sections, read_analyses
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 inputs, params = snakemake.input, snakemake.params
 config = yaml.safe_load(Path(inputs.config).read_text())
 table = load_table(inputs.table)

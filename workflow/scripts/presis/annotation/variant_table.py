@@ -177,13 +177,14 @@ def build_table(
     ``extra(record)`` adds columns of another caller's evidence (the germline genotype);
     ``columns`` are the table's columns, in order (the somatic ones by default).
     """
-    fasta = pysam.FastaFile(str(fasta_path))
     rows = []
-    for record in VCF(str(vcf_path)):
-        end = record.POS + len(record.REF) - 1
-        row = annotate_record(record, transcripts, fasta, contigs, mane, panel_genes_at(record.CHROM, record.POS, end))
-        if extra is not None:
-            row.update(extra(record))
-        rows.append(row)
-    fasta.close()
+    with pysam.FastaFile(str(fasta_path)) as fasta, VCF(str(vcf_path)) as vcf:
+        for record in vcf:
+            end = record.POS + len(record.REF) - 1
+            row = annotate_record(
+                record, transcripts, fasta, contigs, mane, panel_genes_at(record.CHROM, record.POS, end)
+            )
+            if extra is not None:
+                row.update(extra(record))
+            rows.append(row)
     return pd.DataFrame(rows, columns=columns)

@@ -31,7 +31,7 @@ import pysam
 import yaml
 
 from presis.devtools.scoring import Key, Score, is_indel, vcf_records
-from presis.devtools.simulate import Scenario, ScenarioData, bundled_data, simulate_scenario
+from presis.devtools.simulate import Scenario, ScenarioData, bundled_data, scenario_data, simulate_scenario
 from presis.errors import InputError
 from presis.inputs.bed import PanelIndex, read_panel
 
@@ -131,20 +131,7 @@ def prepare_scenario(scenario: Scenario, benchmark: BenchmarkSet, root: str | Pa
             staging.rename(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return _cached_data(scenario, folder)
-
-
-def _cached_data(scenario: Scenario, folder: Path) -> ScenarioData:
-    patient = scenario.patient_id
-    return ScenarioData(
-        patient=patient,
-        tumour=(folder / f"{patient}-T_R1.fastq.gz", folder / f"{patient}-T_R2.fastq.gz"),
-        normal=None
-        if scenario.tumour_only
-        else (folder / f"{patient}-N_R1.fastq.gz", folder / f"{patient}-N_R2.fastq.gz"),
-        somatic_truth=folder / f"{patient}.somatic_truth.vcf.gz",
-        germline_truth=folder / f"{patient}.germline_truth.vcf.gz",
-    )
+    return scenario_data(scenario, folder)
 
 
 def sample_sheet_rows(scenario: Scenario, data: ScenarioData) -> list[dict[str, str]]:

@@ -49,16 +49,14 @@ from pathlib import Path
 
 import pysam
 
+from presis.annotation.hgvs import reverse_complement
+from presis.inputs.bed import merge_intervals
+
 # Bumped whenever a change alters what a seed produces: cached scenario data is keyed by it.
 SIMULATOR_VERSION = 2  # 2: PCR stutter in homopolymers
 
 BASES = "ACGT"
-_COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 Key = tuple[str, int, str, str]
-
-
-def reverse_complement(sequence: str) -> str:
-    return sequence.translate(_COMPLEMENT)[::-1]
 
 
 # --------------------------------------------------------------------------- reference
@@ -79,27 +77,33 @@ class Interval:
 
 def read_targets(bed: str | Path) -> list[Interval]:
     """The BED's intervals, overlapping or touching ones merged (per contig, in file order)."""
-    raw: list[Interval] = []
+    raw: list[tuple[str, int, int]] = []
     for line in Path(bed).read_text().splitlines():
         if not line.strip() or line.startswith(("#", "track", "browser")):
             continue
         chrom, start, end = line.split("\t")[:3]
-        raw.append(Interval(chrom, int(start), int(end)))
-    contig_order = {c: i for i, c in enumerate(dict.fromkeys(i.chrom for i in raw))}
-    merged: list[Interval] = []
-    for interval in sorted(raw, key=lambda i: (contig_order[i.chrom], i.start)):
-        last = merged[-1] if merged else None
-        if last and last.chrom == interval.chrom and interval.start <= last.end:
-            merged[-1] = Interval(last.chrom, last.start, max(last.end, interval.end))
-        else:
-            merged.append(interval)
-    return merged
+        raw.append((chrom, int(start), int(end)))
+    return [Interval(*interval) for interval in merge_intervals(raw)]
 
 
-def load_reference(fasta: str | Path) -> dict[str, str]:
-    """Every contig, upper case, in memory (the test genome is 9.6 Mb: slicing beats fetching)."""
+# Test genome v2 = v1's contigs unchanged + four slices. The frozen benchmark scenarios and the
+# seeded test sets were made on v1; simulating over v1's contigs keeps each seed's reads and truth
+# byte-identical (off-target fragments are drawn over every contig loaded).
+GENOME_V1_CONTIGS = (
+    "chr17",
+    "chr12_25195146_25260929",
+    "chr7_55019017_55211628",
+    "chr3_52287089_52809009",
+    "chr21_22000000_23000000",
+    "chr2_47410000_47420000",
+)
+
+
+def load_reference(fasta: str | Path, contigs: Sequence[str] | None = None) -> dict[str, str]:
+    """Every contig (or those named, in that order), upper case, in memory (the test genome is
+    12.9 Mb: slicing beats fetching)."""
     with pysam.FastaFile(str(fasta)) as handle:
-        return {name: handle.fetch(name).upper() for name in handle.references}
+        return {name: handle.fetch(name).upper() for name in (contigs or handle.references)}
 
 
 # --------------------------------------------------------------------------- variants
@@ -805,7 +809,12 @@ class ScenarioData:
 
 
 def bundled_data(scenario: Scenario, root: Path) -> ScenarioData:
-    folder, patient = root / scenario.bundled, scenario.patient_id
+    return scenario_data(scenario, root / scenario.bundled)
+
+
+def scenario_data(scenario: Scenario, folder: Path) -> ScenarioData:
+    """The files of a scenario's reads and truth in ``folder`` (as simulate_scenario names them)."""
+    patient = scenario.patient_id
     return ScenarioData(
         patient=patient,
         tumour=(folder / f"{patient}-T_R1.fastq.gz", folder / f"{patient}-T_R2.fastq.gz"),
@@ -825,38 +834,13 @@ def simulate_scenario(
     reference: dict[str, str] | None = None,
 ) -> ScenarioData:
     """Variants, truth VCFs and reads of a simulated scenario, written into ``outdir``."""
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    reference = reference if reference is not None else load_reference(reference_fasta)
+    reference = reference if reference is not None else load_reference(reference_fasta, GENOME_V1_CONTIGS)
     targets = read_targets(panel_bed)
     variants = generate_variants(reference, targets, scenario.seed, scenario.plan())
-    patient = scenario.patient_id
-    somatic = [v for v in variants if v.origin == "somatic"]
-    germline = [v for v in variants if v.origin == "germline"]
-    somatic_vcf = write_truth_vcf(somatic, reference, reference_fasta, outdir / f"{patient}.somatic_truth.vcf.gz", None)
-    germline_vcf = write_truth_vcf(
-        germline, reference, reference_fasta, outdir / f"{patient}.germline_truth.vcf.gz", patient
-    )
-    tumour = simulate_sample(
-        reference,
-        targets,
-        variants,
-        Sample(f"{patient}-T", scenario.tumour_depth, True, scenario.seed),
-        outdir / f"{patient}-T",
-    )
-    normal = None
-    if not scenario.tumour_only:
-        normal = simulate_sample(
-            reference, targets, variants, Sample(f"{patient}-N", scenario.normal_depth, False, scenario.seed),
-            outdir / f"{patient}-N",
-        )  # fmt: skip
-    return ScenarioData(
-        patient=patient,
-        tumour=(tumour.r1, tumour.r2),
-        normal=(normal.r1, normal.r2) if normal else None,
-        somatic_truth=somatic_vcf,
-        germline_truth=germline_vcf,
-    )
+    return simulate_planted(
+        variants, reference, reference_fasta, targets, scenario.patient_id,
+        scenario.tumour_depth, scenario.normal_depth, scenario.seed, outdir,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- planted cases
@@ -904,7 +888,8 @@ def simulate_planted(
     seed: int,
     outdir: str | Path,
 ) -> ScenarioData:
-    """Tumour/normal reads and truth for hand-placed variants (germline ones in both samples)."""
+    """Tumour/normal reads and truth for hand-placed variants (germline ones in both samples);
+    ``normal_depth`` 0: tumour only."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     somatic = [v for v in variants if v.origin == "somatic"]
@@ -916,7 +901,11 @@ def simulate_planted(
     tumour = simulate_sample(
         reference, targets, variants, Sample(f"{patient}-T", tumour_depth, True, seed), outdir / f"{patient}-T"
     )
-    normal = simulate_sample(
-        reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N"
+    normal = None
+    if normal_depth:
+        normal = simulate_sample(
+            reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N"
+        )
+    return ScenarioData(
+        patient, (tumour.r1, tumour.r2), (normal.r1, normal.r2) if normal else None, somatic_vcf, germline_vcf
     )
-    return ScenarioData(patient, (tumour.r1, tumour.r2), (normal.r1, normal.r2), somatic_vcf, germline_vcf)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -37,14 +38,26 @@ def read_panel(path: str | Path, contigs: list[str] | None = None) -> pd.DataFra
     return bed.reset_index(drop=True)
 
 
-def merge_intervals(bed: pd.DataFrame) -> list[tuple[str, int, int]]:
-    """Overlapping or touching intervals merged, in the BED's order (sorted by read_panel)."""
+def merge_intervals(
+    intervals: pd.DataFrame | Iterable[tuple], contig_order: Sequence[str] | None = None
+) -> list[tuple]:
+    """Overlapping or touching intervals merged, sorted by contig then start.
+
+    ``intervals``: a panel from read_panel (chrom, start, end are used) or (chrom, start, end, *rest)
+    tuples; a merged interval keeps the rest (e.g. the gene name) of its first interval, and a start
+    before the contig (negative, from padding) is clipped to 0. Contigs come in ``contig_order``
+    (the reference's), else in the order they first appear.
+    """
+    if isinstance(intervals, pd.DataFrame):
+        intervals = intervals[["chrom", "start", "end"]].itertuples(index=False, name=None)
+    intervals = list(intervals)
+    order = {name: i for i, name in enumerate(contig_order or dict.fromkeys(iv[0] for iv in intervals))}
     merged: list[list] = []
-    for chrom, start, end in bed[["chrom", "start", "end"]].itertuples(index=False):
+    for chrom, start, end, *rest in sorted(intervals, key=lambda iv: (order[iv[0]], iv[1])):
         if merged and merged[-1][0] == chrom and start <= merged[-1][2]:
             merged[-1][2] = max(merged[-1][2], end)
         else:
-            merged.append([chrom, start, end])
+            merged.append([chrom, max(0, start), end, *rest])
     return [tuple(m) for m in merged]
 
 

@@ -1,4 +1,4 @@
-"""Contig slices -> real chromosome coordinates (tests/data/genome/contigs.tsv)."""
+"""Contig slices -> real chromosome coordinates (tests/data/genome/contigs.v2.tsv)."""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ def gff3_contigs(path: str | Path) -> set[str]:
 
 def check_reference(fasta: str | Path, gff3: str | Path, panel: str | Path | None) -> None:
     """The FASTA, the annotation and the panel (when given as a BED) must name the same contigs."""
-    contigs = list(pysam.FastaFile(str(fasta)).references)
+    with pysam.FastaFile(str(fasta)) as handle:
+        contigs = list(handle.references)
     problems = []
     if panel:
         try:

@@ -23,14 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from presis.annotation.transcripts import Transcript, TranscriptIndex
+from presis.interpretation.kb import load_gene_roles
 
 CONFIRM = "candidate — confirm in an accredited germline laboratory"
 TRUNCATING = frozenset({"stop_gained", "frameshift_variant", "splice_acceptor_variant", "splice_donor_variant"})
-LOF_ROLES = frozenset({"tumour_suppressor", "both"})
-
-
-def read_gene_list(path: str | Path) -> set[str]:
-    return {line.strip() for line in Path(path).read_text().splitlines() if line.strip() and not line.startswith("#")}
 
 
 def read_known(path: str | Path) -> dict[tuple[str, str], dict]:
@@ -39,8 +35,8 @@ def read_known(path: str | Path) -> dict[tuple[str, str], dict]:
 
 
 def lof_genes(gene_roles: str | Path) -> set[str]:
-    roles = pd.read_csv(gene_roles, sep="\t", comment="#", dtype=str)
-    return set(roles.loc[roles["role"].isin(LOF_ROLES), "gene"])
+    """Loss-of-function genes: the KB's tumour suppressors (roles read and checked by the KB's loader)."""
+    return load_gene_roles(gene_roles).tumour_suppressors()
 
 
 def nmd_escape(tx: Transcript, pos: int, nmd_distance: int) -> str | None:

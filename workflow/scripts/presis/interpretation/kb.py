@@ -207,6 +207,9 @@ class GeneRoles:
     def is_cancer_gene(self, gene: str | None) -> bool:
         return self.role(gene) in ("oncogene", "tumour_suppressor", "both")
 
+    def tumour_suppressors(self) -> set[str]:
+        return {gene for gene in self.roles if self.is_tumour_suppressor(gene)}
+
 
 def load_gene_roles(path: str | Path) -> GeneRoles:
     roles: dict[str, str] = {}
@@ -313,6 +316,7 @@ class KnowledgeBase:
     polymorphisms: tuple[Polymorphism, ...]
     oncotree: OncoTree
     evidence_reviewed_through: str = ""
+    roles: GeneRoles = GeneRoles({}, {})  # config/kb/gene_roles.tsv, read and checked with the KB
 
     def release(self) -> dict[str, str]:
         """Version, date and evidence review date, for the report header."""
@@ -409,7 +413,7 @@ def gene_role_problems(kb: KnowledgeBase, roles: GeneRoles) -> list[str]:
 
 
 def load(files: KBFiles | None = None) -> KnowledgeBase:
-    """Read and validate the KB; raises InputError listing every problem."""
+    """Read and validate the KB, gene roles included; raises InputError listing every problem."""
     files = files or KBFiles.in_repo()
     oncotree = load_oncotree(files.oncotree)
     schema = yaml.load(Path(files.schema).read_text(), Loader=_YAML_LOADER)
@@ -433,6 +437,7 @@ def load(files: KBFiles | None = None) -> KnowledgeBase:
         polymorphisms=tuple(_polymorphism(p) for p in data.get("polymorphisms") or ()),
         oncotree=oncotree,
         evidence_reviewed_through=str((data.get("curation") or {}).get("evidence_reviewed_through", "")),
+        roles=load_gene_roles(files.gene_roles),
     )
 
 
