@@ -8,6 +8,7 @@ import pandas as pd
 from presis.interpretation import kb as K
 from presis.interpretation.classify import classify_table
 from presis.interpretation.hotspots import Hotspots
+from presis.interpretation.noncoding import gate_without_transcript
 from presis.interpretation.reasons import germline_referral, reason
 from presis.step_runner import step_log
 
@@ -25,6 +26,7 @@ genes = {
     for line in Path(path).read_text().splitlines()
     if line.strip() and not line.startswith("#")
 }
+table = gate_without_transcript(table, kb, snakemake.params.build)
 rows = table.to_dict("records")
 table["reason"] = [reason(row) for row in rows]
 table["germline_referral"] = [germline_referral(row, genes, hotspots) for row in rows]
