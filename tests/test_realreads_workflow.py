@@ -66,9 +66,7 @@ def realreads_run(tmp_path_factory) -> Run:
     results = folder / "out" / "results"
     targets = [results / f"{p}/report/{p}.report.json" for p in ("GIAB", "GIABSELF")]
     targets.append(results / "GIABSELF/vardb/GIABSELF.contribution.json")
-    run = run_workflow(
-        folder / "out", f"samples={sheet}", REFERENCE, PANEL, IDENTITY, extra=("--", *map(str, targets))
-    )
+    run = run_workflow(folder / "out", f"samples={sheet}", REFERENCE, PANEL, IDENTITY, extra=("--", *map(str, targets)))
     assert run.returncode == 0, run.output[-5000:]
     return run
 

@@ -101,7 +101,9 @@ def main() -> None:
         'or HG002_calls (bcftools calls of HG002, QUAL>=30)">',
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
     ]
-    lines = [f"{CONTIG}\t{pos}\t.\t{ref}\t{alt}\t.\t.\tSOURCE={sites[(pos, ref, alt)]}" for pos, ref, alt in sorted(sites)]
+    lines = [
+        f"{CONTIG}\t{pos}\t.\t{ref}\t{alt}\t.\t.\tSOURCE={sites[(pos, ref, alt)]}" for pos, ref, alt in sorted(sites)
+    ]
     plain = HERE / "identity_sites.vcf"
     plain.write_text("\n".join(header + lines) + "\n")
     pysam.tabix_index(str(plain), preset="vcf", force=True)  # writes identity_sites.vcf.gz + .tbi

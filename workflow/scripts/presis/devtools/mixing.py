@@ -38,9 +38,7 @@ def _fastq(record: pysam.FastxRecord) -> str:
     return f"@{record.name}\n{record.sequence}\n+\n{record.quality}\n"
 
 
-def write_pairs(
-    sources: list[tuple[Path, Path, Callable[[str], bool]]], r1_out: str | Path, r2_out: str | Path
-) -> int:
+def write_pairs(sources: list[tuple[Path, Path, Callable[[str], bool]]], r1_out: str | Path, r2_out: str | Path) -> int:
     """The pairs of each (R1, R2, keep) source whose name ``keep`` accepts, concatenated into one
     FASTQ pair (gzip); returns the number of pairs written."""
     count = 0

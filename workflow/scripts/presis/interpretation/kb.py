@@ -474,10 +474,7 @@ def _fits_hotspot(alteration: Alteration, variant: Mapping[str, Any], hotspots: 
 def _fits_genomic(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:
     """The same change at the same real position of the same build (promoter and other variants
     no transcript describes). A variant without a known build is never matched."""
-    return (
-        variant.get("genomic_change") == alteration.genomic
-        and variant.get("reference_build") == alteration.build
-    )
+    return variant.get("genomic_change") == alteration.genomic and variant.get("reference_build") == alteration.build
 
 
 def _fits_nothing(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:

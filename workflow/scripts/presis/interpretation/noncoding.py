@@ -38,7 +38,8 @@ def gate_without_transcript(table: pd.DataFrame, kb: KnowledgeBase, build: str) 
     rows = table.to_dict("records")
     blocked = [bool(row["reportable"]) and without_transcript(row) and not kb_listed(row, kb) for row in rows]
     table["filters"] = [
-        add_reason(row["filters"], FILTER) if block else row["filters"] for row, block in zip(rows, blocked, strict=True)
+        add_reason(row["filters"], FILTER) if block else row["filters"]
+        for row, block in zip(rows, blocked, strict=True)
     ]
     table["reportable"] = [bool(row["reportable"]) and not block for row, block in zip(rows, blocked, strict=True)]
     return table
