@@ -84,12 +84,18 @@ def alleles(vcf: Path, min_qual: float = 0.0) -> list[Allele]:
 
 
 def depths(bam: Path, contig: str, length: int) -> list[int]:
-    """Reads per base (1-based index; MAPQ >= MIN_MAPQ, duplicates and secondary excluded)."""
+    """Reads per base, 1-based index (samtools depth: MAPQ >= MIN_MAPQ; a read with a deletion at
+    the base does not count, so a person's own deletion is not "covered")."""
     values = [0] * (length + 2)
-    with pysam.AlignmentFile(str(bam)) as handle:
-        for column in handle.pileup(contig, 0, length, truncate=True, min_mapping_quality=MIN_MAPQ,
-                                    min_base_quality=0, stepper="all", max_depth=100000):  # fmt: skip
-            values[column.reference_pos + 1] = column.get_num_aligned()
+    out = subprocess.run(
+        ["samtools", "depth", "-a", "-Q", str(MIN_MAPQ), "-r", contig, str(bam)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for line in out.splitlines():
+        _, pos, depth = line.split("\t")
+        values[int(pos)] = int(depth)
     return values
 
 
