@@ -129,9 +129,9 @@ def annotate_record(record, transcripts, fasta, contigs, mane, panel_genes) -> d
     if tx is None:
         # No transcript to describe it on (intergenic, promoter, a target the annotation lacks):
         # genomic HGVS and the region in words; presis.interpretation.noncoding decides reporting.
-        # gene stays empty: a panel target's name (BED column 4) that the annotation does not know
-        # is not a gene; the region names the target instead
+        # gene: the panel target's name (BED column 4) where there is one, as before
         row.update(
+            gene=gene,
             region=region(transcripts, record.CHROM, record.POS, panel_genes),
             consequence=so_terms("&".join(c for c, _, _ in bcsq.values())) or "intergenic_variant",
         )
