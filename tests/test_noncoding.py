@@ -208,3 +208,38 @@ def test_a_gff3_of_another_build_is_refused(b37):
     same_name.write_text("##gff-version 3\n##sequence-region GRCh37_chr20_slice 1 1100\n")
     with pytest.raises(InputError, match="declares GRCh37_chr20_slice with 1,100 bases, the FASTA's"):
         check_reference(fasta, same_name, None)
+
+
+def test_a_report_with_a_tert_promoter_finding_validates_and_renders(tmp_path):
+    """The whole report (schema 1.1, HTML) with a KB-listed variant that has no transcript."""
+    from test_report import LOD_COLUMNS, config, sample_qc
+
+    from presis.report.document import build_report, render_html, validate_report
+
+    kb = K.load(FILES)
+    table = classify_table(
+        gated([row(TERT_C228T, gene="TERT_promoter"), row("chr5:1295200G>A", gene="TERT_promoter")]),
+        "GB",
+        kb,
+        Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt"),
+        K.load_gene_roles(FILES.gene_roles),
+    )
+    table["germline_referral"] = None
+    table["reason"] = [reason(r) for r in table.to_dict("records")]
+    cfg = config()
+    provenance = {"presis": {"version": "0.1.0", "commit": "abc", "uncommitted_changes": False},
+                  "tools": {t: "1.0" for t in ("bwa", "samtools", "bcftools", "fastp", "mosdepth")}, "python": {},
+                  "reference": {"fasta": {"file": "genome.fa", "sha256": "0" * 64},
+                                "gff3": {"file": "genes.gff3", "sha256": "1" * 64}},
+                  "config": {**cfg, "reference": {"build": "GRCh38"}}}  # fmt: skip
+    report = build_report(
+        patient="P1", info={"tumour_type": "GB"}, tumour="T1", normal="N1", table=table,
+        qc_by_sample={"T1": sample_qc("T1"), "N1": sample_qc("N1")}, tumour_coverage=[],
+        lod_sites=pd.DataFrame(columns=LOD_COLUMNS), identity=None, kb=kb.release(),
+        performance={"benchmark": "b", "measured": []}, provenance=provenance, config=cfg,
+    )  # fmt: skip
+    assert validate_report(report, REPORT_SCHEMA) == []
+    assert [v["hgvs_g"] for v in report["variants"]] == ["chr5:g.1295113G>A"]
+    assert [v["hgvs_g"] for v in report["filters"]["appendix"]] == ["chr5:g.1295200G>A"]
+    html = render_html(report)
+    assert "chr5:g.1295113G&gt;A" in html and "no transcript: panel target TERT_promoter" in html
