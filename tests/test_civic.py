@@ -42,7 +42,7 @@ def classify():
 def row(gene, hgvs_p, hgvs_p1, exon, transcript=None):
     return {"gene": gene, "hgvs_p": hgvs_p, "hgvs_p1": hgvs_p1, "consequence": "missense_variant", "exon": exon,
             "transcript": transcript, "variant_type": "SNV", "reportable": True, "chrom": "chr1", "pos": 1, "alt": "A",
-            **{field: None for field in ("transcript_choice", "refseq", "hgvs_c", "genomic_change", "ref", "tumour_vaf",
+            **{field: None for field in ("transcript_choice", "refseq", "hgvs_c", "hgvs_g", "region", "genomic_change", "ref", "tumour_vaf",
                                          "tumour_depth", "tumour_alt", "normal_vaf", "normal_depth", "normal_alt",
                                          "tumour_lod", "normal_lod", "population_af", "pon_normals", "status", "filters",
                                          "reason")}}  # fmt: skip

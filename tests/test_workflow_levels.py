@@ -9,6 +9,7 @@ import pytest
 from conftest import PLANTED_GERMLINE, REPO
 
 from presis.inputs.bed import read_panel
+from presis.report.document import SCHEMA_VERSION
 
 pytestmark = pytest.mark.e2e
 
@@ -131,5 +132,5 @@ def test_level1_shows_clinical_trial_options_from_the_shipped_file(level1_run, d
     page = html(level1_run, "DEMO")
     section = page.split("Clinical-trial options")[1].split("<h2>")[0]
     assert trials["summary"] in section and "must be confirmed with the trial team" in section
-    assert report["schema_version"] == "1.1"
+    assert report["schema_version"] == SCHEMA_VERSION
     assert "clinical_trials" not in demo_run.report()  # level 2: no trial matching

@@ -56,7 +56,12 @@ rule call_gather:
     message:
         "call_gather: concatenate the shards of {wildcards.patient}"
     shell:
-        "bcftools concat -Ob -o {output:q} {input:q} 2> {log:q}"
+        # Shards may cut inside a target: an indel left-aligned across the cut can land before
+        # the previous shard's last record, so the concatenation is sorted (each is called once).
+        """
+        bcftools concat -Ou {input:q} 2> {log:q} \
+          | bcftools sort -T {resources.tmpdir:q} -Ob -o {output:q} 2>> {log:q}
+        """
 
 
 rule call_classify:

@@ -65,6 +65,7 @@ rule germline_gather:
         # Every call stays; FILTER is PASS or names each failed limit (-m+ adds to the first).
         """
         bcftools concat -Ou {input:q} 2> {log:q} \
+          | bcftools sort -T {resources.tmpdir:q} -Ou 2>> {log:q} \
           | bcftools filter -s low_qual -e 'QUAL<{params.min_qual}' -Ou 2>> {log:q} \
           | bcftools filter -m+ -s low_depth -e 'FMT/DP<{params.min_depth}' -Oz -o {output.vcf:q} 2>> {log:q}
         bcftools index -t {output.vcf:q} 2>> {log:q}

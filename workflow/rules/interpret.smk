@@ -12,6 +12,7 @@ rule interpret_variants:
         out("results/{patient}/interpret/{patient}.variants.tsv"),
     params:
         tumour_type=lambda wildcards: samplesheet.patient_info(SHEET, wildcards.patient)["tumour_type"],
+        build=config["reference"]["build"],
     log:
         out("logs/{patient}/interpret_variants/{patient}.log"),
     benchmark:

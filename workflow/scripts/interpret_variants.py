@@ -7,6 +7,7 @@ from presis.inputs.gene_list import read_gene_list
 from presis.interpretation import kb as K
 from presis.interpretation.classify import classify_table
 from presis.interpretation.hotspots import Hotspots
+from presis.interpretation.noncoding import gate_without_transcript
 from presis.interpretation.reasons import germline_referral, reason
 from presis.step_runner import step_log
 
@@ -19,6 +20,7 @@ hotspots = Hotspots.load(inputs.hotspots)
 extra = (inputs.civic,) if "civic" in inputs.keys() else ()  # imported CIViC entries, when configured
 kb = K.load(K.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema, extra))
 genes = {gene for path in inputs.referral_genes for gene in read_gene_list(path)}
+table = gate_without_transcript(table, kb, snakemake.params.build)
 rows = table.to_dict("records")
 table["reason"] = [reason(row) for row in rows]
 table["germline_referral"] = [germline_referral(row, genes, hotspots) for row in rows]

@@ -62,17 +62,31 @@ def merge_intervals(
 
 
 def split_shards(intervals: list[tuple[str, int, int]], n: int) -> list[list[tuple[str, int, int]]]:
-    """n contiguous runs of intervals with about equal bases each (reference order kept,
-    so the shards' calls concatenate into a sorted VCF)."""
-    n = max(1, min(n, len(intervals)))
+    """Exactly n non-empty shards of (nearly) equal bases, in reference order, so the shards'
+    calls concatenate into a sorted VCF. Shard k holds bases [k*total/n, (k+1)*total/n) of the
+    panel laid end to end: an interval crossing a cut is split there at a base boundary, so a
+    one-interval panel still keeps every core busy. The parts do not overlap, so each variant is
+    called by exactly one shard: the one whose part holds its POS (``bcftools mpileup -R``
+    only reports pileup columns inside the regions; an indel belongs to the column before it)."""
     total = sum(end - start for _, start, end in intervals)
-    shards: list[list] = [[] for _ in range(n)]
+    if n < 1:
+        raise ValueError(f"calling.shards must be at least 1, not {n}")
+    if total < n:
+        raise InputError(
+            f"the panel has {total} bases, fewer than calling.shards = {n}: lower calling.shards",
+            "panel BED",
+        )
+    cuts = [total * k // n for k in range(1, n)]  # panel offsets where a new shard starts
+    shards: list[list[tuple[str, int, int]]] = [[] for _ in range(n)]
     done = 0
-    for interval in intervals:
-        index = min(n - 1, int(done * n / total)) if total else 0
-        shards[index].append(interval)
-        done += interval[2] - interval[1]
-    return [s for s in shards if s]
+    for chrom, start, end in intervals:
+        while start < end:
+            index = bisect.bisect_right(cuts, done)
+            stop = end if index == n - 1 else min(end, start + cuts[index] - done)
+            shards[index].append((chrom, start, stop))
+            done += stop - start
+            start = stop
+    return shards
 
 
 class PanelIndex:

@@ -248,6 +248,8 @@ class Alteration:
     exon: int | None = None
     transcript: str | None = None
     tmb_min: float | None = None
+    genomic: str | None = None  # genomic_change: chrom:posREF>ALT on real coordinates ...
+    build: str | None = None  # ... of this reference build
 
     def describe(self, gene: str | None) -> str:
         """In words, for reasons: 'EGFR exon 19 in-frame deletion', 'KRAS G12/G13 missense'."""
@@ -263,6 +265,7 @@ class Alteration:
             "fusion": lambda: "fusion",
             "msi_high": lambda: "MSI-high",
             "tmb_high": lambda: f"TMB >= {self.tmb_min:g} mut/Mb",
+            "genomic_change": lambda: f"{self.genomic} ({self.build})",
         }[self.type]()
         return f"{gene} {what}" if gene else what
 
@@ -350,6 +353,8 @@ def _alteration(data: Mapping[str, Any]) -> Alteration:
         exon=data.get("exon"),
         transcript=data.get("transcript"),
         tmb_min=data.get("tmb_min"),
+        genomic=data.get("genomic_change"),
+        build=data.get("build"),
     )
 
 
@@ -509,6 +514,12 @@ def _fits_hotspot(alteration: Alteration, variant: Mapping[str, Any], hotspots: 
     return hotspots.residue_of(variant.get("gene"), variant.get("hgvs_p")) is not None
 
 
+def _fits_genomic(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:
+    """The same change at the same real position of the same build (promoter and other variants
+    no transcript describes). A variant without a known build is never matched."""
+    return variant.get("genomic_change") == alteration.genomic and variant.get("reference_build") == alteration.build
+
+
 def _fits_nothing(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:
     """Placeholders (copy number, fusions, MSI, TMB): presis does not call them, no small variant fits."""
     return False
@@ -522,6 +533,7 @@ FITS = {
     "exon_skipping": _fits_exon_skipping,
     "truncating": _fits_truncating,
     "hotspot_any": _fits_hotspot,
+    "genomic_change": _fits_genomic,
     **{kind: _fits_nothing for kind in PLACEHOLDERS},
 }
 
@@ -565,6 +577,8 @@ def tumour_relation(entry: Entry, tumour_type: str | None, oncotree: OncoTree) -
 
 def fits(entry: Entry, variant: Mapping[str, Any], hotspots: Hotspots | None = None) -> bool:
     """Whether the variant is an instance of the entry's alteration (gene, transcript, pattern)."""
+    if entry.alteration.type == "genomic_change":  # keyed on the position, whatever the annotation
+        return _fits_genomic(entry.alteration, variant, hotspots)
     if entry.gene is None or entry.gene != variant.get("gene"):
         return False
     if not same_transcript(entry.alteration.transcript, variant.get("transcript")):
