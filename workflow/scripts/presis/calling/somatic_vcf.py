@@ -52,7 +52,10 @@ INFO_FIELDS = [
 def allele_counts(record, sample_index: int) -> AlleleCounts:
     adf = record.format("ADF")[sample_index]
     adr = record.format("ADR")[sample_index]
-    qs = record.format("QS")
+    try:
+        qs = record.format("QS")
+    except KeyError:  # candidates without FORMAT/QS: the model falls back to the flat error rate
+        qs = None
     alt_qual_sum = float(qs[sample_index][1]) if qs is not None and qs.shape[1] > 1 else None
     return AlleleCounts(int(adf[0]), int(adr[0]), int(adf[1]), int(adr[1]), alt_qual_sum)
 
