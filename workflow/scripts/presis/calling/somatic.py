@@ -1,7 +1,7 @@
 """The somatic classifier: tumour vs normal allele evidence over the candidates.
 
 Each candidate allele gets a class (somatic, germline, artefact, weak) and the list
-of filters it failed; nothing is dropped. The model (README, "Somatic model"):
+of filters it failed; nothing is dropped. The model (docs/somatic-model.md):
 
 * tumour LOD = a_t log10 [ (f (1 - e) + (1 - f) e) / e ] + (d_t - a_t) log10 (1 - f), f = a_t / d_t:
   the allele is really present in the tumour rather than each alt read being an error,
