@@ -144,3 +144,18 @@ def test_indel_error_depends_on_repeat_context(params):
 )
 def test_in_repeat(params, sequence, unit, expected):
     assert in_repeat(sequence, 0, unit, params) is expected
+
+
+def test_one_normal_read_with_the_same_homopolymer_slip_is_a_shared_artefact(params):
+    """tune-ffpe / tune-overstated FP: CA>C in an A run, 14 of 350 tumour reads, 1 of 90 normal reads."""
+    tumour, normal = counts(336, 14), counts(89, 1)
+    repeat = alt_read_error(tumour, params, is_indel=True, in_repeat=True)
+    verdict = classify(tumour, normal, params, read_error=repeat, repeat_indel=True)
+    assert (verdict.status, verdict.filters) == ("artefact", ["normal_artefact"])
+    # Outside a repeat, one normal read is a stray error: the same counts are somatic.
+    plain = alt_read_error(tumour, params, is_indel=True, in_repeat=False)
+    assert classify(tumour, normal, params, read_error=plain).status == "somatic"
+    # A true repeat indel far above the normal's single read stays somatic.
+    strong = counts(450, 50)
+    error = alt_read_error(strong, params, is_indel=True, in_repeat=True)
+    assert classify(strong, counts(149, 1), params, read_error=error, repeat_indel=True).status == "somatic"

@@ -39,7 +39,7 @@ FILTERS = {
     "weak_evidence": "Tumour LOD below somatic.min_tumour_lod: the alt reads could be sequencing errors at their base qualities (capped at somatic.max_baseq) and the sample's measured error rate",
     "strand_bias": "Alt reads almost all on one strand while reference reads are on both",
     "germline": "The normal carries the allele (VAF above somatic.max_normal_vaf or normal LOD below somatic.min_normal_lod)",
-    "normal_artefact": "The normal shows the allele at a rate like the tumour's (tumour-vs-normal LOD below somatic.min_tumour_vs_normal_lod): a shared artefact",
+    "normal_artefact": "The normal shows the allele at a rate like the tumour's (tumour-vs-normal LOD below somatic.min_tumour_vs_normal_lod, judged from somatic.normal_artefact_min_alt normal reads, or somatic.repeat_indel_normal_artefact_min_alt for an indel in a repeat): a shared artefact",
     "normal_low_depth": "The normal is too shallow here to rule out a germline variant",
     "likely_germline": "Tumour-only: VAF consistent with a heterozygous or homozygous germline genotype",
     "common_population_variant": "Tumour-only: allele frequency in the population resource at or above somatic.population_common_af",
@@ -108,6 +108,7 @@ class SomaticParams:
     indel_error_rate: float = 0.0005
     repeat_min_homopolymer: int = 5
     repeat_min_units: int = 3
+    repeat_indel_normal_artefact_min_alt: int = 1
 
     @classmethod
     def from_config(cls, somatic: dict) -> SomaticParams:
@@ -135,6 +136,7 @@ class SomaticParams:
             indel_error_rate=somatic["indel_error_rate"],
             repeat_min_homopolymer=somatic["repeat_min_homopolymer"],
             repeat_min_units=somatic["repeat_min_units"],
+            repeat_indel_normal_artefact_min_alt=somatic["repeat_indel_normal_artefact_min_alt"],
         )
 
 
@@ -264,11 +266,14 @@ def classify(
     params: SomaticParams,
     context: SiteContext = SiteContext(),
     read_error: float | None = None,
+    repeat_indel: bool = False,
 ) -> Classification:
     """Every filter the allele fails, and the class they add up to.
 
     ``read_error``: the per-read error of this allele (:func:`alt_read_error`); without it
-    the flat somatic.error_rate.
+    the flat somatic.error_rate. ``repeat_indel``: an indel in a homopolymer or tandem repeat
+    (:func:`in_repeat`), where one normal read with the same slip already shows a shared
+    polymerase artefact rather than a stray error.
     """
     filters = []
     if tumour.depth < params.min_depth:
@@ -293,7 +298,8 @@ def classify(
             filters.append("germline")
             germline = True
         elif (
-            normal.alt >= params.normal_artefact_min_alt
+            normal.alt
+            >= (params.repeat_indel_normal_artefact_min_alt if repeat_indel else params.normal_artefact_min_alt)
             and tumour_vs_normal_lod(tumour, normal) < params.min_tumour_vs_normal_lod
         ):
             filters.append("normal_artefact")

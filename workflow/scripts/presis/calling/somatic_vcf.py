@@ -60,19 +60,22 @@ def allele_counts(record, sample_index: int) -> AlleleCounts:
     return AlleleCounts(int(adf[0]), int(adr[0]), int(adf[1]), int(adr[1]), alt_qual_sum)
 
 
-def read_error(record, counts: AlleleCounts, params: SomaticParams, profile: ErrorProfile | None, reference) -> float:
-    """The per-read error of the record's allele (presis.calling.somatic.alt_read_error)."""
+def read_error(
+    record, counts: AlleleCounts, params: SomaticParams, profile: ErrorProfile | None, reference
+) -> tuple[float, bool]:
+    """The per-read error of the record's allele (presis.calling.somatic.alt_read_error), and
+    whether the allele is an indel in a repeat."""
     ref, alt = record.REF, record.ALT[0]
     if len(ref) == len(alt) == 1:
         measured = profile.rate(ref.upper(), alt.upper()) if profile else None
-        return alt_read_error(counts, params, is_indel=False, measured_rate=measured)
+        return alt_read_error(counts, params, is_indel=False, measured_rate=measured), False
     repeat = False
     if reference is not None and len(ref) != len(alt) and ref[0] == alt[0]:
         unit = (alt if len(alt) > len(ref) else ref)[1:].upper()
         start = record.POS - 1  # 0-based anchor
         window = reference.fetch(record.CHROM, start, start + 1 + 200).upper()
         repeat = in_repeat(window, 0, unit, params)
-    return alt_read_error(counts, params, is_indel=True, in_repeat=repeat)
+    return alt_read_error(counts, params, is_indel=True, in_repeat=repeat), repeat
 
 
 def add_header(vcf: VCF, mode: str) -> None:
@@ -110,8 +113,8 @@ def classify_vcf(
         t = allele_counts(record, tumour_index)
         n = allele_counts(record, normal_index) if normal_index is not None else None
         context = resources.context(record.CHROM, record.POS, record.REF, record.ALT[0]) if resources else SiteContext()
-        error = read_error(record, t, params, profile, reference)
-        verdict = classify(t, n, params, context, read_error=error)
+        error, repeat = read_error(record, t, params, profile, reference)
+        verdict = classify(t, n, params, context, read_error=error, repeat_indel=repeat)
         record.FILTER = ";".join(verdict.filters) if verdict.filters else "PASS"
         record.INFO["CLASS"] = verdict.status
         record.INFO["TLOD"] = verdict.tumour_lod
