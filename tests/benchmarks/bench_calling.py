@@ -66,7 +66,7 @@ def run_workflow(outdir: Path, sheet: Path, cores: int, targets: list[str]) -> f
     # Targets come first: --config takes every word after it.
     command = [
         str(Path(sys.executable).parent / "snakemake"), *targets, "--configfile", "config/config.yaml",
-        "--cores", str(cores), "--config", f"outdir={outdir}", f"samples={sheet}",
+        "--cores", str(cores), "--rerun-incomplete", "--config", f"outdir={outdir}", f"samples={sheet}",
     ]  # fmt: skip
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
