@@ -8,7 +8,7 @@ from presis.calling.pon import build_pon, carriers
 from presis.calling.site_resources import SiteResources
 from presis.calling.somatic import SomaticParams
 from presis.calling.somatic_vcf import classify_vcf
-from presis.inputs.config import deep_merge, load_defaults, load_preset
+from presis.inputs.config import level_config
 
 CONTIG = "chr17"
 
@@ -75,7 +75,7 @@ def test_resources_turn_candidates_into_germline_and_artefact(tmp_path, tumour_o
     pon = write_vcf(
         tmp_path / "pon.vcf.gz", [], [(1000, "A", "G", {"PON_NORMALS": 4}, [])], info=[("PON_NORMALS", "1", "Integer")]
     )
-    params = SomaticParams.from_config(deep_merge(load_defaults()["somatic"], load_preset(REPO, 2)["somatic"]))
+    params = SomaticParams.from_config(level_config(REPO, 2)["somatic"])
     resources = SiteResources(str(population), "AF", str(pon))
     tally = classify_vcf(tumour_only_candidates, tmp_path / "out.vcf.gz", "T", None, params, resources)
     assert tally == {"somatic": 1, "germline": 1, "artefact": 1}
@@ -105,7 +105,7 @@ def test_base_qualities_and_the_measured_profile_reach_the_classifier(tmp_path):
         return (pos, "C", "T", {}, [tumour, {**strands(117, 0), "QS": (117 * 37.0, 0.0)}])
 
     candidates = write_vcf(tmp_path / "c.vcf.gz", ["T", "N"], [site(1000, 37.0), site(2000, 21.0)], with_qs=True)
-    params = SomaticParams.from_config(deep_merge(load_defaults()["somatic"], load_preset(REPO, 2)["somatic"]))
+    params = SomaticParams.from_config(level_config(REPO, 2)["somatic"])
     outcome = {}
     for label, c_to_t in (("clean", 40), ("overstated", 5000)):
         profile = ErrorProfile({"A": 10**6, "C": 10**6, "G": 10**6, "T": 10**6}, {"C>T": c_to_t})

@@ -12,12 +12,12 @@ from presis.calling.somatic import (
     in_repeat,
     tumour_lod,
 )
-from presis.inputs.config import deep_merge, load_defaults, load_preset
+from presis.inputs.config import level_config
 
 
 @pytest.fixture(scope="module")
 def params():
-    return SomaticParams.from_config(deep_merge(load_defaults()["somatic"], load_preset(REPO, 2)["somatic"]))
+    return SomaticParams.from_config(level_config(REPO, 2)["somatic"])
 
 
 def counts(ref, alt, alt_rev=None):

@@ -72,7 +72,7 @@ rule call_error_profile:
     params:
         mapq=config["calling"]["min_mapq"],
         baseq=config["calling"]["min_baseq"],
-        variant_fraction=config["somatic"]["error_profile_variant_fraction"],
+        variant_fraction=config["calling"]["error_profile_variant_fraction"],
     log:
         out("logs/{patient}/call_error_profile/{patient}.log"),
     benchmark:

@@ -29,7 +29,7 @@ data = contribution.build_contribution(
     demo_key=is_demo_secret(secret),
 )
 if data["demo_key"]:
-    log.warning("keyed with the public demo secret: set the hospital's own before sending (README)")
+    log.warning("keyed with the public demo secret: set the hospital's own before sending (docs/usage.md)")
 with open(snakemake.output[0], "w") as fh:
     fh.write(contribution.dumps(data))
 origins = [v["origin"] for v in data["variants"]]
