@@ -1,5 +1,6 @@
 """Snakemake script: classify candidates (presis.calling.somatic) into the somatic VCF."""
 
+from presis.calling.error_profile import ErrorProfile
 from presis.calling.site_resources import SiteResources
 from presis.calling.somatic import SomaticParams
 from presis.calling.somatic_vcf import classify_vcf
@@ -19,5 +20,7 @@ with SiteResources(
         normal=snakemake.params.normal,
         params=SomaticParams.from_config(snakemake.params.somatic),
         resources=resources,
+        profile=ErrorProfile.read(inputs.profile),
+        reference_fasta=inputs.ref,
     )
 log.info("classified alleles by status: %s", tally)
