@@ -51,6 +51,7 @@ include: "workflow/rules/interpret.smk"
 include: "workflow/rules/analyses.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
+include: "workflow/rules/rna.smk"
 
 
 # On a cluster these steps run on the main Snakemake process's machine, not as jobs: each reads
@@ -78,6 +79,7 @@ localrules:
     ffpe_check,
     germline_findings,
     vardb_contribution,
+    rna_events,
 
 
 onsuccess:

@@ -69,4 +69,6 @@ rule report_build:
     message:
         "report_build: tumour report for {wildcards.patient}"
     run:
-        run_script("report_build", input, output, params, wildcards, log)
+        # A patient with tumour RNA only gets the RNA report (no DNA inputs exist for it).
+        script = "report_build" if params.tumour else "report_build_rna"
+        run_script(script, input, output, params, wildcards, log)

@@ -218,7 +218,9 @@ def _fragments(rng: random.Random, sequence: str, count: int, plan: RnaPlan) -> 
     return spans
 
 
-def _junction_fragments(rng: random.Random, sequence: str, cut: int, count: int, plan: RnaPlan) -> list[tuple[int, int]]:
+def _junction_fragments(
+    rng: random.Random, sequence: str, cut: int, count: int, plan: RnaPlan
+) -> list[tuple[int, int]]:
     """Fragments of a chimeric molecule drawn near the junction: molecules far from it carry no evidence,
     so only the fragments that can be evidence are simulated, and ``count`` sets the event's support."""
     spans = []
@@ -291,7 +293,12 @@ def simulate_rna(fasta_path: str | Path, gff3_path: str | Path, plan: RnaPlan, p
     for i in range(plan.fusions):
         while True:
             tx5, tx3 = rng.sample(partners, 2)
-            if tx5.gene in used or tx3.gene in used or tx5.contig == tx3.contig and abs(tx5.start - tx3.start) < 1_000_000:
+            if (
+                tx5.gene in used
+                or tx3.gene in used
+                or tx5.contig == tx3.contig
+                and abs(tx5.start - tx3.start) < 1_000_000
+            ):
                 continue
             break
         used |= {tx5.gene, tx3.gene}
@@ -322,7 +329,9 @@ def simulate_rna(fasta_path: str | Path, gff3_path: str | Path, plan: RnaPlan, p
             normal = _junction_fragments(rng, seq, normal_cut, count, plan)
             event.normal_fragments = sum(_crosses(span, normal_cut) for span in normal)
             molecules.append((seq, normal, tx.gene))
-    background = rng.sample([tx for tx in genes if tx.gene not in expressed], min(plan.background_genes, len(genes) - 1))
+    background = rng.sample(
+        [tx for tx in genes if tx.gene not in expressed], min(plan.background_genes, len(genes) - 1)
+    )
     sigma = 1.0
     for tx in background:
         seq = transcript_sequence(fasta, tx)

@@ -243,6 +243,8 @@ class Alteration:
     exon: int | None = None
     transcript: str | None = None
     tmb_min: float | None = None
+    exons: tuple[int, int] | None = None  # intragenic_deletion: first and last exon missing (RNA)
+    name: str | None = None
 
     def describe(self, gene: str | None) -> str:
         """In words, for reasons: 'EGFR exon 19 in-frame deletion', 'KRAS G12/G13 missense'."""
@@ -258,6 +260,7 @@ class Alteration:
             "fusion": lambda: "fusion",
             "msi_high": lambda: "MSI-high",
             "tmb_high": lambda: f"TMB >= {self.tmb_min:g} mut/Mb",
+            "intragenic_deletion": lambda: f"{self.name} (exons {self.exons[0]}-{self.exons[1]} deleted, RNA)",
         }[self.type]()
         return f"{gene} {what}" if gene else what
 
@@ -328,6 +331,8 @@ def _alteration(data: Mapping[str, Any]) -> Alteration:
         exon=data.get("exon"),
         transcript=data.get("transcript"),
         tmb_min=data.get("tmb_min"),
+        exons=tuple(data["exons"]) if data.get("exons") else None,
+        name=data.get("name"),
     )
 
 
@@ -480,6 +485,7 @@ FITS = {
     "truncating": _fits_truncating,
     "hotspot_any": _fits_hotspot,
     **{kind: _fits_nothing for kind in PLACEHOLDERS},
+    "intragenic_deletion": _fits_nothing,  # an RNA event (presis.rna.splicing), never a small variant
 }
 
 TUMOUR_APPLIES = ("exact", "parent", "agnostic")

@@ -348,7 +348,12 @@ def assign_spanning(
             continue
         p5 = choose_partner(index, read.chrom5, read.pos5, read.strand5, True)
         p3 = choose_partner(index, read.chrom3, read.pos3, read.strand3, False)
-        key = (p5.gene or f"{read.chrom5}:{read.pos5}", read.strand5, p3.gene or f"{read.chrom3}:{read.pos3}", read.strand3)
+        key = (
+            p5.gene or f"{read.chrom5}:{read.pos5}",
+            read.strand5,
+            p3.gene or f"{read.chrom3}:{read.pos3}",
+            read.strand3,
+        )
         orphan = orphans.get(key)
         if orphan is None:
             orphan = Candidate(read.chrom5, read.pos5, read.strand5, read.chrom3, read.pos3, read.strand3)

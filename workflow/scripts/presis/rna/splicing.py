@@ -106,6 +106,8 @@ def evaluate(event: SpliceEvent, junctions: dict, index: TranscriptIndex, settin
     return record
 
 
-def evaluate_all(events: list[SpliceEvent], sj_path: str | Path, index: TranscriptIndex, settings: Settings) -> list[dict]:
+def evaluate_all(
+    events: list[SpliceEvent], sj_path: str | Path, index: TranscriptIndex, settings: Settings
+) -> list[dict]:
     junctions = read_junctions(sj_path)
     return [evaluate(event, junctions, index, settings) for event in events]
