@@ -228,6 +228,7 @@ def vardb_inputs(wildcards):
         inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
     if samplesheet.normal_sample(SHEET, patient):
         inputs["germline"] = out(f"results/{patient}/annotate/{patient}.germline.tsv")
+    inputs.update(rna_result(patient))
     return inputs
 
 

@@ -50,6 +50,8 @@ rule rna_star_align:
     resources:
         mem_mb=res("rna_star_align")["mem_mb"],
         runtime=res("rna_star_align")["runtime"],
+    conda:
+        "../../envs/rna.yaml"
     message:
         "rna_star_align: STAR (chimeric detection on) for {wildcards.sample}"
     shell:
@@ -84,6 +86,8 @@ rule rna_markdup:
     resources:
         mem_mb=res("rna_markdup")["mem_mb"],
         runtime=res("rna_markdup")["runtime"],
+    conda:
+        "../../envs/rna.yaml"
     message:
         "rna_markdup: sort and mark duplicates of {wildcards.sample}"
     shell:
