@@ -163,15 +163,26 @@ def genes_at(index: TranscriptIndex, chrom: str, pos: int, strand: str) -> list[
     return [tx for tx in index.overlapping(chrom, pos, pos) if tx.strand == strand]
 
 
+def _side_score(index: TranscriptIndex, chrom: str, pos: int, strand: str, five_prime: bool) -> int:
+    """How well the annotation explains one side: a gene on the read's strand (1), a coding one (+1),
+    with an exon boundary at the breakpoint (+1)."""
+    best = 0
+    boundary = is_exon_end if five_prime else is_exon_start
+    for tx in genes_at(index, chrom, pos, strand):
+        best = max(best, 1 + tx.is_coding + boundary(tx, pos))
+    return best
+
+
 def orient(read: ChimericRead, index: TranscriptIndex) -> ChimericRead:
-    """Transcript orientation: keep the read's when the genes' strands fit it, turn it round when they
-    fit the reverse, keep it when neither (no gene: filtered as no_gene later)."""
-    forward = bool(genes_at(index, read.chrom5, read.pos5, read.strand5)) + bool(
-        genes_at(index, read.chrom3, read.pos3, read.strand3)
-    )
+    """Transcript orientation: the reading (as read, or turned round) whose breakpoints the annotation explains
+    better — genes on the right strands, coding, splice sites at the breakpoints. Where genes overlap on both
+    strands (antisense pairs), the strand alone cannot tell; the splice sites can. Ties keep the read's."""
     back = reversed_read(read)
-    backward = bool(genes_at(index, back.chrom5, back.pos5, back.strand5)) + bool(
-        genes_at(index, back.chrom3, back.pos3, back.strand3)
+    forward = _side_score(index, read.chrom5, read.pos5, read.strand5, True) + _side_score(
+        index, read.chrom3, read.pos3, read.strand3, False
+    )
+    backward = _side_score(index, back.chrom5, back.pos5, back.strand5, True) + _side_score(
+        index, back.chrom3, back.pos3, back.strand3, False
     )
     return back if backward > forward else read
 
