@@ -23,7 +23,7 @@ from presis.interpretation.classify import COLUMNS as INTERPRETATION_COLUMNS
 from presis.interpretation.classify import VERDICTS, report_group
 from presis.report import plots, qc
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1.1"  # 1.1: optional rna section (presis.report.rna), mode rna-only
 FILTER_TEXT = {**SOMATIC_FILTERS, **REPORT_FILTERS}
 VARIANT_FIELDS = [
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",
