@@ -122,3 +122,99 @@ def test_egfrviii_fraction_from_the_junction_table(tmp_path, index):
     assert record["status"] == "detected" and record["fraction"] == 0.12 and record["frame"] == "in-frame"
     (record,) = splicing.evaluate_all([event], tmp_path / "SJ.out.tab", index, splicing.Settings(10, 0.2))
     assert record["status"] == "low_fraction" and "below rna.splicing.min_fraction 0.2" in record["reason"]
+
+
+# --------------------------------------------------------------------------- result, report, contribution
+
+QC_LIMITS = {
+    "min_mapped_reads": 5000,
+    "min_mapped_fraction": 0.5,
+    "min_panel_gene_reads": 200,
+    "max_duplicate_fraction": 0.8,
+}
+
+
+def qc_summary(mapped: int) -> dict:
+    from presis.rna import qc
+
+    summary = {"read_pairs": 10_000, "mapped_pairs": mapped, "mapped_fraction": mapped / 10_000,
+               "duplicate_fraction": 0.1, "panel_gene_reads": 1_000, "reads_per_panel_gene": {}}  # fmt: skip
+    summary["checks"] = qc.judge(summary, QC_LIMITS)
+    summary["pass"] = all(c["pass"] for c in summary["checks"])
+    return summary
+
+
+def egfrviii_result(index, mapped: int = 9_000) -> dict:
+    from presis.inputs.contigs import ContigMap
+    from presis.interpretation import kb
+    from presis.rna import results
+
+    knowledge_base = kb.load()
+    egfr = index.choose("EGFR")[0]
+    exons = exons_in_order(egfr)
+    skip, normal = splicing.intron(exons[0], exons[7]), splicing.intron(exons[0], exons[1])
+    junctions = {(egfr.contig, *skip): 30, (egfr.contig, *normal): 70}
+    events = [e for e in results.splice_events(knowledge_base) if e.name == "EGFRvIII"]
+    splice = [splicing.evaluate(e, junctions, index, splicing.Settings(10, 0.1)) for e in events]
+    contigs = ContigMap.load(REPO / "tests" / "data" / "genome" / "contigs.tsv")
+    return results.build_result("P-R", [], splice, qc_summary(mapped), contigs, knowledge_base, "GB")
+
+
+def test_kb_entry_drives_egfrviii_with_grch38_breakpoints_and_tier(index):
+    result = egfrviii_result(index)
+    (event,) = result["events"]
+    assert event["status"] == "detected" and event["kb_id"] == "EGFRVIII_GLIOBLASTOMA"
+    assert [(b["chrom"], b["genomic_pos"]) for b in event["breakpoints"]] == [("chr7", 55019365), ("chr7", 55155830)]
+    assert event["interpretation"]["amp_tier"]["value"] == "II-D"
+    assert result["evaluable"] and result["statement"].startswith("RNA evaluable")
+
+
+def test_failed_rna_qc_is_not_evaluable_never_negative(index):
+    result = egfrviii_result(index, mapped=1_000)
+    assert not result["evaluable"]
+    assert "not evaluable" in result["statement"] and "cannot be concluded" in result["statement"]
+    assert "uniquely mapped read pairs 1000 (limit 5000)" in result["statement"]
+
+
+def test_rna_only_report_matches_the_report_schema(index):
+    from presis.interpretation import kb
+    from presis.report import rna as rna_report
+    from presis.report.document import validate_report
+    from presis.report.provenance import reported_config
+
+    config = {"report": {"sections": ["findings"]}, "level": 2}
+    provenance = {
+        "presis": {"version": "0", "commit": "abc"},
+        "tools": dict.fromkeys(["bwa", "samtools", "bcftools", "fastp", "mosdepth", "star"], "1"),
+        "python": {},
+        "reference": {"fasta": {}, "gff3": {}},
+        "config": reported_config(config),
+    }
+    report = rna_report.rna_only_report(
+        patient="P",
+        info={"tumour_type": "GB"},
+        rna=egfrviii_result(index),
+        kb=kb.load().release(),
+        provenance=provenance,
+        config=config,
+    )
+    assert validate_report(report, REPO / "config" / "schemas" / "report.schema.json") == []
+    broken = {k: v for k, v in report.items() if k != "rna"}
+    assert validate_report(broken, REPO / "config" / "schemas" / "report.schema.json")
+    html = rna_report.render_rna_only(report)
+    assert "EGFRvIII" in html and "RNA only" in html
+
+
+def test_contribution_carries_detected_rna_events_only(index):
+    from presis.vardb import contribution
+
+    result = egfrviii_result(index)
+    result["events"].append({**result["events"][0], "name": "X::Y", "status": "low_support"})
+    (event,) = contribution.rna_events(result)
+    assert event == {
+        "kind": "intragenic_deletion",
+        "name": "EGFRvIII",
+        "genes": ["EGFR"],
+        "breakpoints": [{"chrom": "chr7", "pos": 55019365}, {"chrom": "chr7", "pos": 55155830}],
+        "frame": "in-frame",
+    }
