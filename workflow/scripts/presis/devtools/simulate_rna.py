@@ -37,7 +37,7 @@ import pysam
 from presis.annotation.transcripts import Transcript, TranscriptIndex, load_transcripts
 from presis.rna.geometry import exon_ends, exons_in_order, frame_of, genomic_position
 
-SIMULATOR_VERSION = 1
+SIMULATOR_VERSION = 2  # 2: a PCR duplicate keeps its molecule's strand
 MIN_TRUTH_OVERHANG = 12
 _COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 
@@ -347,6 +347,9 @@ def _write_reads(rng: random.Random, molecules: list, plan: RnaPlan, prefix: Pat
     for sequence, spans, name in molecules:
         for start, end in spans:
             fragment = sequence[start:end]
+            # The strand read is the molecule's: a PCR duplicate is read in the same orientation.
+            if rng.random() < 0.5:
+                fragment = reverse_complement(fragment)
             copies = 2 if rng.random() < plan.duplicate_rate else 1
             for _ in range(copies):
                 pairs.append((fragment, name))
@@ -357,8 +360,6 @@ def _write_reads(rng: random.Random, molecules: list, plan: RnaPlan, prefix: Pat
         gzip.GzipFile(f"{prefix}_R2.fastq.gz", "wb", mtime=0) as r2,
     ):
         for number, (fragment, _name) in enumerate(pairs):
-            if rng.random() < 0.5:
-                fragment = reverse_complement(fragment)
             read1 = _mutate(rng, fragment[: plan.read_length], plan.error_rate)
             read2 = _mutate(rng, reverse_complement(fragment)[: plan.read_length], plan.error_rate)
             quality = "I" * plan.read_length

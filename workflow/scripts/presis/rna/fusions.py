@@ -278,10 +278,8 @@ def collect(reads: list[ChimericRead], index: TranscriptIndex, settings: Setting
             continue
         candidate.split_reads.add(read.name)
         candidate.max_anchor = max(candidate.max_anchor, read.anchor)
-    for pair, count in duplicates.items():
-        for candidate in by_pair.values():
-            if (candidate.chrom5, candidate.pos5, candidate.chrom3, candidate.pos3) == pair:
-                candidate.duplicates += count
+    for (chrom5, pos5, _, chrom3, pos3, _), candidate in by_pair.items():
+        candidate.duplicates += duplicates.get((chrom5, pos5, chrom3, pos3), 0)
     candidates = merge_shifted(list(by_pair.values()), index)
     for candidate in candidates:
         candidate.partner5 = choose_partner(index, candidate.chrom5, candidate.pos5, candidate.strand5, True)
@@ -335,7 +333,10 @@ def assign_spanning(
 ) -> None:
     """Each discordant pair to the best-supported candidate it fits; unassigned pairs of one gene pair
     become split-read-less candidates (filtered: no_split_reads)."""
-    ordered = sorted(candidates, key=lambda c: -len(c.split_reads))
+    # Candidates by contigs and strands, best supported first: a real sample has thousands of each.
+    by_sides: dict[tuple, list[Candidate]] = defaultdict(list)
+    for c in sorted(candidates, key=lambda c: -len(c.split_reads)):
+        by_sides[(c.chrom5, c.strand5, c.chrom3, c.strand3)].append(c)
     orphans: dict[tuple, Candidate] = {}
     limit = settings.spanning_max_distance
     for read in spanning:
@@ -344,12 +345,8 @@ def assign_spanning(
         home = next(
             (
                 c
-                for c in ordered
-                if c.chrom5 == read.chrom5
-                and c.strand5 == read.strand5
-                and c.chrom3 == read.chrom3
-                and c.strand3 == read.strand3
-                and _upstream(read.pos5, read.strand5, c.pos5, limit)
+                for c in by_sides.get((read.chrom5, read.strand5, read.chrom3, read.strand3), ())
+                if _upstream(read.pos5, read.strand5, c.pos5, limit)
                 and _upstream(c.pos3, read.strand3, read.pos3, limit)
             ),
             None,
