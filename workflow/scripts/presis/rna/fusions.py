@@ -230,7 +230,8 @@ class Candidate:
 
 def choose_partner(index: TranscriptIndex, chrom: str, pos: int, strand: str, five_prime: bool) -> Partner:
     """The gene at a breakpoint: a transcript with an exon boundary there first, then one with the base in
-    an exon, then any; the gene's reporting transcript (MANE Select, canonical, longest CDS) preferred."""
+    an exon, then any; not a read-through model; the gene's reporting transcript (MANE Select, canonical,
+    longest CDS) preferred."""
     candidates = genes_at(index, chrom, pos, strand)
     if not candidates:
         return Partner(None, None, None, False)
@@ -238,7 +239,17 @@ def choose_partner(index: TranscriptIndex, chrom: str, pos: int, strand: str, fi
 
     def rank(tx: Transcript) -> tuple:
         reporting = index.choose(tx.gene)[0].id == tx.id
-        return (not boundary(tx, pos), transcript_offset(tx, pos) is None, not tx.is_coding, not reporting, tx.id)
+        # A read-through gene model (GENCODE tag readthrough_transcript) spans two genes and shares their
+        # exons: the gene itself names the partner.
+        readthrough = "readthrough_transcript" in tx.tags
+        return (
+            not boundary(tx, pos),
+            transcript_offset(tx, pos) is None,
+            readthrough,
+            not tx.is_coding,
+            not reporting,
+            tx.id,
+        )
 
     tx = min(candidates, key=rank)
     where = transcript_offset(tx, pos)
