@@ -11,17 +11,19 @@ min_version("9.0")
 REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
-from presis.inputs.config import effective_config, resolve_path, rule_resources  # noqa: E402
+from presis.inputs.config import merged_config, resolve_paths, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402
 from presis.inputs import samplesheet  # noqa: E402
 from presis.step_runner import run_script  # noqa: E402
 
 # Configuration and sample sheet are checked before any job starts; every problem is listed.
 try:
-    _effective = effective_config(dict(config), REPO)
+    # As written (what results/provenance and each report record); the rules read the config
+    # with every file path resolved once (a relative path missing here is read from the presis folder).
+    RECORDED_CONFIG = merged_config(dict(config), REPO)
     config.clear()
-    config.update(_effective)
-    SHEET = samplesheet.load_sheet(resolve_path(config["samples"], REPO))
+    config.update(resolve_paths(RECORDED_CONFIG, REPO))
+    SHEET = samplesheet.load_sheet(config["samples"])
 except InputError as error:
     raise WorkflowError(f"presis cannot start — fix the input and run again.\n{error}") from None
 

@@ -8,7 +8,7 @@ from presis.calling.pon import build_pon, carriers
 from presis.calling.site_resources import SiteResources
 from presis.calling.somatic import SomaticParams
 from presis.calling.somatic_vcf import classify_vcf
-from presis.inputs.config import load_preset
+from presis.inputs.config import level_config
 
 CONTIG = "chr17"
 
@@ -73,7 +73,7 @@ def test_resources_turn_candidates_into_germline_and_artefact(tmp_path, tumour_o
     pon = write_vcf(
         tmp_path / "pon.vcf.gz", [], [(1000, "A", "G", {"PON_NORMALS": 4}, [])], info=[("PON_NORMALS", "1", "Integer")]
     )
-    params = SomaticParams.from_config(load_preset(REPO, 2)["somatic"])
+    params = SomaticParams.from_config(level_config(REPO, 2)["somatic"])
     resources = SiteResources(str(population), "AF", str(pon))
     tally = classify_vcf(tumour_only_candidates, tmp_path / "out.vcf.gz", "T", None, params, resources)
     assert tally == {"somatic": 1, "germline": 1, "artefact": 1}

@@ -4,12 +4,12 @@ import pytest
 from conftest import REPO
 
 from presis.calling.somatic import AlleleCounts, SomaticParams, classify, germline_like_vaf, tumour_lod
-from presis.inputs.config import load_preset
+from presis.inputs.config import level_config
 
 
 @pytest.fixture(scope="module")
 def params():
-    return SomaticParams.from_config(load_preset(REPO, 2)["somatic"])
+    return SomaticParams.from_config(level_config(REPO, 2)["somatic"])
 
 
 def counts(ref, alt, alt_rev=None):

@@ -1,5 +1,5 @@
 """Crash safety: the demo killed (SIGKILL to its whole process group) during alignment and
-again during calling, then recovered with README's command, ends with the uninterrupted
+again during calling, then recovered with the documented command (docs/usage.md), ends with the uninterrupted
 run's report; a killed job leaves nothing that looks finished. Determinism: reports of
 runs on the same inputs are byte-identical apart from their timestamp."""
 
@@ -61,7 +61,7 @@ def kill_and_recover(outdir: Path, job_log: str, job_output: str, downstream: st
     output = outdir / job_output
     existed, downstream_existed = output.exists(), (outdir / downstream).exists()
     run = lambda *extra: subprocess.run(workflow_command(outdir, extra=extra), cwd=REPO, capture_output=True, text=True)  # noqa: E731
-    # README's recovery: unlock, then the same command with --rerun-incomplete.
+    # The documented recovery (docs/usage.md "After a crash"): unlock, then the same command with --rerun-incomplete.
     unlock = run("--unlock")
     dry_run = run("--dry-run")
     recovered = run_workflow(outdir, extra=("--rerun-incomplete",))

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from presis.devtools.scoring import score, vcf_keys
 from presis.inputs.bed import PanelIndex, read_panel
-from presis.inputs.config import load_preset
+from presis.inputs.config import level_config
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +80,7 @@ def test_report_json_matches_schema_and_names_its_inputs(demo_run):
     provenance = report["provenance"]
     assert provenance["tools"]["bwa"].startswith("0.7") and provenance["tools"]["bcftools"][0].isdigit()
     assert len(provenance["reference"]["fasta"]["sha256"]) == 64
-    assert provenance["config"]["somatic"] == load_preset(REPO, 2)["somatic"]  # the preset, as run
+    assert provenance["config"]["somatic"] == level_config(REPO, 2)["somatic"]  # the preset, as run
 
 
 def test_report_qc_and_coverage(demo_run):

@@ -2,7 +2,7 @@
 # A throw-away single-node SLURM on this machine, for the SLURM test and for trying the
 # profile by hand: its own munged (own key and socket), slurmctld and slurmd for
 # localhost, all state under one folder, no slurmdbd/MariaDB (the executor plugin queries
-# job states with squeue when MinJobAge is long enough; see README "SLURM").
+# job states with squeue when MinJobAge is long enough; see docs/usage.md "Running on SLURM").
 #   usage: tests/slurm/start.sh DIR [PORT_BASE]   then: export SLURM_CONF=DIR/slurm.conf
 # Needs Debian's slurmctld slurmd slurm-client munge (setup.sh installs them) and root
 # (the daemons run as root; so do the jobs). tests/slurm/stop.sh DIR stops it.

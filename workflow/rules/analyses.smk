@@ -82,8 +82,8 @@ rule germline_findings:
     input:
         # Without consent or a normal the germline calls are not read at all (nothing is shown).
         table=lambda wildcards: germline_table_if_consented(wildcards.patient),
-        genes=resolve_path(config["germline_findings"]["genes"], REPO),
-        known=resolve_path(config["germline_findings"]["known_variants"], REPO),
+        genes=config["germline_findings"]["genes"],
+        known=config["germline_findings"]["known_variants"],
         roles=KB_INPUTS["gene_roles"],  # loss-of-function genes: the KB's tumour suppressors
         gff3=REFERENCE["gff3"],
     output:

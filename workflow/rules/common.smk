@@ -3,7 +3,6 @@
 import os
 import re
 
-from presis.inputs.config import resolve_path
 from presis.rna.star import ARRIBA_OPTIONS as ARRIBA_STAR_OPTIONS
 
 
@@ -27,28 +26,25 @@ PATIENTS = samplesheet.patients(SHEET)
 # shards, stats and coverage while the tumour waits for bwa, and the report waits for the tumour.
 CRITICAL_PATH_PRIORITY = 2
 SHARDS = [f"{i:03d}" for i in range(config["calling"]["shards"])]
-# The panel: a BED given by the preset/site, or built from a gene list (rule panel_from_genes).
-# Reference files: a relative path that does not exist here is read from the presis folder,
+# File settings are resolved once when the configuration is built (presis.inputs.config.resolve_paths),
 # so the bundled demo config works from any folder (presis run).
-REFERENCE = {
-    key: resolve_path(value, REPO) if value and key in ("fasta", "gff3", "contigs", "mane") else value
-    for key, value in config["reference"].items()
-}
+REFERENCE = config["reference"]
+# The panel: a BED given by the preset/site, or built from a gene list (rule panel_from_genes).
 PANEL_GIVEN = bool(config["panel"].get("bed"))
-PANEL_BED = resolve_path(config["panel"]["bed"], REPO) if PANEL_GIVEN else out("results/reference/panel.bed")
+PANEL_BED = config["panel"]["bed"] if PANEL_GIVEN else out("results/reference/panel.bed")
 REF_FASTA = out("results/reference/genome.fa")
 REF_FAI = out("results/reference/genome.fa.fai")
 BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")
 # The knowledge base, as rule inputs (a KB edit re-interprets every patient).
 KB_INPUTS = {
-    "biomarkers": resolve_path(config["kb"]["biomarkers"], REPO),
-    "oncotree": resolve_path(config["kb"]["oncotree"], REPO),
-    "gene_roles": resolve_path(config["kb"]["gene_roles"], REPO),
+    "biomarkers": config["kb"]["biomarkers"],
+    "oncotree": config["kb"]["oncotree"],
+    "gene_roles": config["kb"]["gene_roles"],
     "kb_schema": workflow.source_path("../../config/schemas/kb.schema.yaml"),
-    "hotspots": resolve_path(config["kb"]["hotspots"], REPO),
+    "hotspots": config["kb"]["hotspots"],
 }
 # Common SNP sites of the tumour/normal identity check (none configured: no check).
-IDENTITY_SITES = resolve_path(config["identity"]["sites"], REPO) if config["identity"]["sites"] else None
+IDENTITY_SITES = config["identity"]["sites"]
 
 
 def fastq_pair(wildcards):
@@ -166,7 +162,7 @@ def report_inputs(wildcards):
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
         "lod": out(f"results/{patient}/interpret/{patient}.lod.tsv"),
         **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
-        "performance": resolve_path(config["report"]["performance"], REPO),
+        "performance": config["report"]["performance"],
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
         "regions": [out(f"results/{patient}/coverage/{s}.regions.bed.gz") for s in samples],

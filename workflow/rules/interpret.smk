@@ -7,7 +7,7 @@ rule interpret_variants:
     input:
         **KB_INPUTS,
         table=out("results/{patient}/filter/{patient}.variants.tsv"),
-        referral_genes=[resolve_path(p, REPO) for p in config["kb"]["referral_genes"]],
+        referral_genes=config["kb"]["referral_genes"],
     output:
         out("results/{patient}/interpret/{patient}.variants.tsv"),
     params:

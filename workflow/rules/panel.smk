@@ -4,7 +4,7 @@
 
 rule panel_from_genes:
     input:
-        genes=resolve_path(config["panel"]["genes"], REPO) if config["panel"].get("genes") else [],
+        genes=config["panel"].get("genes") or [],
         gff3=REFERENCE["gff3"],
         fai=REF_FAI,
     output:

@@ -26,7 +26,7 @@ rule provenance_config:
     output:
         out("results/provenance/effective_config.yaml"),
     params:
-        config=config,
+        config=RECORDED_CONFIG,
     log:
         out("logs/provenance/provenance_config.log"),
     benchmark:
@@ -47,7 +47,7 @@ rule report_build:
     input:
         unpack(report_inputs),
         schema=workflow.source_path("../../config/schemas/report.schema.json"),
-        hotspots=resolve_path(config["kb"]["hotspots"], REPO),
+        hotspots=config["kb"]["hotspots"],
     output:
         html=out("results/{patient}/report/{patient}.report.html"),
         json=out("results/{patient}/report/{patient}.report.json"),

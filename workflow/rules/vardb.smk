@@ -16,7 +16,7 @@ rule vardb_contribution:
         level=config["level"],
         tumour_type=lambda wildcards: samplesheet.patient_info(SHEET, wildcards.patient)["tumour_type"],
         secret_env=config["vardb"]["secret_env"],
-        secret_file=resolve_path(config["vardb"]["secret_file"], REPO) if config["vardb"]["secret_file"] else None,
+        secret_file=config["vardb"]["secret_file"],
     log:
         out("logs/{patient}/vardb_contribution/{patient}.log"),
     benchmark:

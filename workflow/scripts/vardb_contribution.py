@@ -32,7 +32,7 @@ data = contribution.build_contribution(
     rna=json.loads(Path(snakemake.input.rna).read_text()) if snakemake.input.get("rna") else None,
 )
 if data["demo_key"]:
-    log.warning("keyed with the public demo secret: set the hospital's own before sending (README)")
+    log.warning("keyed with the public demo secret: set the hospital's own before sending (docs/usage.md)")
 with open(snakemake.output[0], "w") as fh:
     fh.write(contribution.dumps(data))
 origins = [v["origin"] for v in data["variants"]]

@@ -50,8 +50,8 @@ class IdentityParams:
 
     @classmethod
     def from_config(cls, identity: dict[str, Any]) -> IdentityParams:
-        keys = ("min_depth", "min_gq", "min_informative_sites", "max_discordant_fraction", "on_mismatch")
-        return cls(**{key: identity[key] for key in keys})
+        """From the validated ``identity:`` section; ``sites`` names the input file, not a parameter."""
+        return cls(**{key: value for key, value in identity.items() if key != "sites"})
 
 
 @dataclass(frozen=True)

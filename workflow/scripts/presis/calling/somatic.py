@@ -1,7 +1,7 @@
 """The somatic classifier: tumour vs normal allele evidence over the candidates.
 
 Each candidate allele gets a class (somatic, germline, artefact, weak) and the list
-of filters it failed; nothing is dropped. The model (README, "Somatic model"):
+of filters it failed; nothing is dropped. The model (docs/methods.md, "Somatic model"):
 
 * tumour LOD = log10 [ Bin(a_t; d_t, f) / Bin(a_t; d_t, e) ] with f = a_t / d_t:
   the allele is really present in the tumour rather than sequencing error e.
@@ -94,27 +94,10 @@ class SomaticParams:
 
     @classmethod
     def from_config(cls, somatic: dict) -> SomaticParams:
-        tumour_only = somatic["tumour_only"]
-        return cls(
-            min_depth=somatic["min_depth"],
-            min_alt_reads=somatic["min_alt_reads"],
-            min_vaf=somatic["min_vaf"],
-            error_rate=somatic["error_rate"],
-            min_tumour_lod=somatic["min_tumour_lod"],
-            min_normal_lod=somatic["min_normal_lod"],
-            normal_contamination=somatic["normal_contamination"],
-            max_normal_vaf=somatic["max_normal_vaf"],
-            normal_artefact_min_alt=somatic["normal_artefact_min_alt"],
-            min_tumour_vs_normal_lod=somatic["min_tumour_vs_normal_lod"],
-            strand_bias_min_alt=somatic["strand_bias_min_alt"],
-            strand_bias_max_fraction=somatic["strand_bias_max_fraction"],
-            germline_het_tolerance=tumour_only["germline_het_tolerance"],
-            germline_z=tumour_only["germline_z"],
-            germline_hom_vaf=tumour_only["germline_hom_vaf"],
-            min_normal_depth=somatic["min_normal_depth"],
-            population_common_af=somatic["population_common_af"],
-            pon_min_normals=somatic["pon_min_normals"],
-        )
+        """From the validated ``somatic:`` section, whose ``tumour_only:`` settings sit one level down
+        (the schema admits no other keys, so each setting is a field)."""
+        settings = dict(somatic)
+        return cls(**settings.pop("tumour_only"), **settings)
 
 
 @dataclass

@@ -59,7 +59,13 @@ def preset_path(repo_dir: Path, level: Any) -> Path:
 
 
 def load_preset(repo_dir: Path, level: Any) -> dict:
+    """The preset file alone: only what its level changes from the defaults."""
     return load_yaml(preset_path(repo_dir, level))
+
+
+def level_config(repo_dir: Path, level: Any) -> dict:
+    """The built-in defaults with the level's preset over them (no site layer)."""
+    return deep_merge(load_defaults(), load_preset(repo_dir, level))
 
 
 def resolve_path(value: str, repo_dir: Path) -> str:
@@ -73,8 +79,50 @@ def resolve_path(value: str, repo_dir: Path) -> str:
     return str(repo_dir / value)
 
 
-def effective_config(site: dict, repo_dir: Path) -> dict:
-    """Merge the four layers and validate the result against config.schema.yaml."""
+# Every setting that names a file: read from the presis folder when it does not exist here
+# (resolve_path). A list holds one path per item.
+PATH_KEYS = (
+    ("samples",),
+    ("reference", "fasta"),
+    ("reference", "gff3"),
+    ("reference", "contigs"),
+    ("reference", "mane"),
+    ("panel", "bed"),
+    ("panel", "genes"),
+    ("kb", "biomarkers"),
+    ("kb", "oncotree"),
+    ("kb", "gene_roles"),
+    ("kb", "hotspots"),
+    ("kb", "referral_genes"),
+    ("population", "vcf"),
+    ("pon", "bams"),
+    ("pon", "vcf"),
+    ("identity", "sites"),
+    ("report", "performance"),
+    ("germline_findings", "genes"),
+    ("germline_findings", "known_variants"),
+    ("vardb", "secret_file"),
+)
+
+
+def resolve_paths(config: dict, repo_dir: Path) -> dict:
+    """A copy of ``config`` whose file settings (PATH_KEYS) the rules can read as they are."""
+    resolved = copy.deepcopy(config)
+    for *parents, key in PATH_KEYS:
+        node = resolved
+        for parent in parents:
+            node = node.get(parent) or {}
+        value = node.get(key)
+        if isinstance(value, list):
+            node[key] = [resolve_path(item, repo_dir) for item in value]
+        elif value:
+            node[key] = resolve_path(value, repo_dir)
+    return resolved
+
+
+def merged_config(site: dict, repo_dir: Path) -> dict:
+    """Merge the four layers and validate the result against config.schema.yaml. Paths stay as
+    written: this is the configuration results and reports record (results/provenance/)."""
     if not site.get("samples"):
         raise InputError(
             "no sample sheet: run with --configfile SITE.yaml (the demo: --configfile config/config.yaml) "
@@ -82,10 +130,16 @@ def effective_config(site: dict, repo_dir: Path) -> dict:
         )
     defaults = load_defaults()
     level = site.get("level", defaults["level"])
-    merged = deep_merge(deep_merge(defaults, load_preset(repo_dir, level)), site)
+    merged = deep_merge(level_config(repo_dir, level), site)
     merged["level"] = int(level)
     validate_config(merged, repo_dir / "config" / "schemas" / "config.schema.yaml")
     return merged
+
+
+def effective_config(site: dict, repo_dir: Path) -> dict:
+    """The validated configuration the rules read: merged_config with every file path resolved
+    once (resolve_paths), so no rule resolves one itself."""
+    return resolve_paths(merged_config(site, repo_dir), repo_dir)
 
 
 YAML_TYPES = {

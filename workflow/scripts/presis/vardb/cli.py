@@ -60,7 +60,7 @@ def run_import(args: argparse.Namespace) -> int:
     if demo and not args.allow_demo:
         raise InputError(
             [f"{name}: keyed with presis' public demo secret, so its key protects no one — the hospital sets its "
-             "own secret (README: National variant database) and re-runs the contribution; --allow-demo "
+             "own secret (docs/usage.md: National variant database) and re-runs the contribution; --allow-demo "
              "imports it anyway (demos and tests only)" for name in demo],
             "presis vardb import (nothing imported)",
         )  # fmt: skip
