@@ -64,6 +64,7 @@ include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
 include: "workflow/rules/exports.smk"
 include: "workflow/rules/multiqc.smk"
+include: "workflow/rules/rna.smk"
 
 
 # On a cluster these steps run on the main Snakemake process's machine, not as jobs: each reads
@@ -94,6 +95,7 @@ localrules:
     exports_fhir,
     exports_maf,
     qc_multiqc_presis,
+    rna_events,
 
 
 onsuccess:

@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 # chromium: tests/test_report_browser.py renders the report; postgresql: the tests start a throwaway
 # cluster to run the variant-database tests on it too; SLURM: the test cluster of tests/slurm/.
-packages=(bwa samtools bcftools tabix fastp mosdepth freebayes libhts-dev gzip git python3-venv chromium postgresql
+packages=(bwa samtools bcftools tabix fastp mosdepth freebayes rna-star libhts-dev gzip git python3-venv chromium postgresql
           slurmctld slurmd slurm-client munge)
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 

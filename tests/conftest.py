@@ -245,3 +245,11 @@ def vardb_url(request, tmp_path) -> str:
         return f"sqlite:///{tmp_path / 'vardb.sqlite'}"
     cluster = request.getfixturevalue("postgres")
     return cluster.create_database(f"vardb_{abs(hash(request.node.nodeid)) % 10**12}")
+
+
+@pytest.fixture(scope="session")
+def rna_run(tmp_path_factory) -> Run:
+    """DEMO with DNA (tumour, normal) and tumour RNA, and patient RNA-GB with tumour RNA only (simulated reads)."""
+    run = run_workflow(tmp_path_factory.mktemp("rna"), f"samples={REPO / 'config' / 'samples.rna.tsv'}")
+    assert run.returncode == 0, run.log[-3000:]
+    return run

@@ -188,7 +188,7 @@ def test_schema_is_valid_and_its_name_pattern_is_the_one_explained():
                 "row 1 (line 2), column type",
                 "'tumor' is not one of tumour, normal",
                 "did you mean 'tumour'?",
-                "write tumour or normal",
+                "write tumour, normal or rna",
             ],
             id="type-tumor",
         ),

@@ -131,3 +131,16 @@ def test_shipped_trials_are_cited_and_valid(oncotree):
     shipped = T.load_trials(REPO / "config" / "kb" / "trials.yaml", SCHEMA, oncotree)
     assert "NCT04817956" in {t.id for t in shipped}
     assert all(t.source.startswith("https://") and t.as_of for t in shipped)
+
+
+def test_detected_rna_events_of_the_report_reach_the_matcher(fixture, oncotree):
+    """The RNA section's events (report.rna.events[]) match like any other; a filtered one does not."""
+    fusion = {"kind": "fusion", "name": "EML4::ALK", "genes": ["EML4", "ALK"], "status": "detected"}
+    skipping = {"kind": "exon_skipping", "name": "MET exon 14 skipping", "genes": ["MET"], "exons": [14, 14]}
+    report = {"variants": [], "rna": {"events": [fusion, {**skipping, "status": "detected"}]}}
+    assert cohorts(T.match_trials(fixture, T.report_events(report), "LUAD", oncotree)) == {
+        ("TEST-CLASSES", "ALK fusion, any tumour"),
+        ("TEST-CLASSES", "MET exon 14 skipping, NSCLC"),
+    }
+    filtered = {"variants": [], "rna": {"events": [{**fusion, "status": "low_support"}]}}
+    assert T.match_trials(fixture, T.report_events(filtered), "LUAD", oncotree)["matches"] == []

@@ -48,7 +48,7 @@ def uneven_run(tmp_path_factory) -> tuple[Run, tuple]:
     folder = tmp_path_factory.mktemp("uneven")
     panel = folder / "uneven.bed"
     panel.write_text("".join(f"{c}\t{s}\t{e}\t{g}\n" for c, s, e, g in PANEL))
-    fasta = DATA / "genome" / "presis-test-GRCh38.fa.gz"
+    fasta = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
     reference = simulate.load_reference(fasta)
     deletion = deletion_across_the_first_cut(reference)
     snv_ref = reference["chr17"][SNV_POS - 1]

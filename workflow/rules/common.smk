@@ -3,6 +3,8 @@
 import os
 import re
 
+from presis.rna.star import ARRIBA_OPTIONS as ARRIBA_STAR_OPTIONS
+
 
 def out(path):
     """A path below the configured output folder."""
@@ -102,9 +104,14 @@ def read_group(wildcards):
 
 def final_outputs():
     """The report and somatic calls of each patient with a tumour; the germline calls and
-    table of each patient with a normal (a patient with only a normal is germline-only)."""
+    table of each patient with a normal (a patient with only a normal is germline-only); the
+    report of each patient with tumour RNA only."""
     targets = [out("results/provenance/effective_config.yaml")]
     for patient in PATIENTS:
+        if samplesheet.rna_sample(SHEET, patient) and not samplesheet.tumour_sample(SHEET, patient):
+            targets += expand(
+                out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]
+            )
         if samplesheet.tumour_sample(SHEET, patient):
             targets += expand(
                 out("results/{patient}/report/{patient}.{ext}"),
@@ -137,8 +144,34 @@ def fastp_jsons(patient):
     }
 
 
+def rna_result(patient):
+    """The patient's RNA result (rules/rna.smk), or {} without an RNA sample."""
+    sample = samplesheet.rna_sample(SHEET, patient)
+    return {"rna": out(f"results/{patient}/rna/{sample}.rna.json")} if sample else {}
+
+
+def rna_trimmed(wildcards, read):
+    """The RNA sample's trimmed FASTQs of every lane (qc_fastp)."""
+    return expand(
+        out("results/{patient}/qc/{sample}.{lane}.trimmed_{read}.fastq.gz"),
+        patient=wildcards.patient,
+        sample=wildcards.sample,
+        lane=samplesheet.lanes(SHEET, wildcards.sample),
+        read=read,
+    )
+
+
 def report_inputs(wildcards):
     patient = wildcards.patient
+    if not samplesheet.tumour_sample(SHEET, patient):
+        # Tumour RNA only (report_build_rna): the RNA result, the KB and provenance.
+        return {
+            **rna_result(patient),
+            **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
+            "checksums": out("results/provenance/reference_checksums.json"),
+            "versions": out("results/provenance/tool_versions.json"),
+            "config": out("results/provenance/effective_config.yaml"),
+        }
     samples = patient_samples(patient)
     inputs = {
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
@@ -162,6 +195,7 @@ def report_inputs(wildcards):
         # A failed check (identity: on_mismatch: stop) leaves no JSON, so no report is built.
         inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
     inputs.update(analysis_outputs(patient))
+    inputs.update(rna_result(patient))
     return inputs
 
 
@@ -210,6 +244,7 @@ def vardb_inputs(wildcards):
         inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
     if samplesheet.normal_sample(SHEET, patient):
         inputs["germline"] = out(f"results/{patient}/annotate/{patient}.germline.tsv")
+    inputs.update(rna_result(patient))
     return inputs
 
 

@@ -8,6 +8,7 @@ import yaml
 
 from presis.interpretation import kb, trials
 from presis.report import qc
+from presis.report import rna as rna_report
 from presis.report.document import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
 from presis.report.provenance import reported_config
 from presis.report.sections import ANALYSES, add_sections, read_analyses
@@ -16,6 +17,7 @@ from presis.step_runner import step_log
 log = step_log(snakemake)
 inputs, params = snakemake.input, snakemake.params
 config = yaml.safe_load(Path(inputs.config).read_text())
+rna_result = json.loads(Path(inputs.rna).read_text()) if inputs.get("rna") else None
 table = load_table(inputs.table)
 
 qc_by_sample, coverage = {}, {}
@@ -59,6 +61,8 @@ report = add_sections(
     kb=knowledge_base,
     tumour_targets=qc.read_mosdepth(inputs.regions[0], inputs.thresholds[0]),  # the tumour comes first
 )
+if rna_result is not None:
+    report = rna_report.add_rna(report, rna_result)
 # Clinical-trial options (level 1): cohorts the reportable events and the tumour type fit.
 if "trials" in inputs.keys():
     cohorts = trials.load_trials(inputs.trials, inputs.trials_schema, knowledge_base.oncotree)

@@ -309,7 +309,9 @@ def what_is_wrong(error: ValidationError, column: str, row: Row, header: list[st
     kind = error.validator
     if kind == "required":
         missing = "" if column in header else f" (the sheet has no {column} column)"
-        when = " on a tumour row" if "then" in error.relative_schema_path else ""
+        when = ""
+        if "then" in error.relative_schema_path:
+            when = " on an rna row" if row.get("type") == "rna" else " on a tumour row"
         return f"is empty{missing}, but it is required{when}"
     if kind == "pattern":
         return pattern_problem(column, text)
@@ -435,7 +437,7 @@ def sample_identity_problems(rows: list[Row], invalid: Invalid) -> list[str]:
 
 
 def samples_per_patient_problems(rows: list[Row], invalid: Invalid) -> list[str]:
-    """At most one tumour and at most one normal per patient."""
+    """At most one tumour, one normal and one RNA sample per patient."""
     by_patient_type: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in first_row_of_samples(rows, invalid).values():
         by_patient_type[(row.get("patient"), row.get("type"))].append(row)
@@ -443,7 +445,11 @@ def samples_per_patient_problems(rows: list[Row], invalid: Invalid) -> list[str]
     for (patient, kind), samples in by_patient_type.items():
         kept = samples[0]
         for extra in samples[1:]:
-            why = "a second tumour is not supported yet" if kind == "tumour" else "a patient has at most one normal"
+            why = {
+                "tumour": "a second tumour is not supported yet",
+                "normal": "a patient has at most one normal",
+                "rna": "a patient has at most one tumour RNA sample (give its lanes as rows of one sample)",
+            }.get(kind, f"a patient has at most one {kind} sample")
             problems.append(
                 f"{extra.where('sample')}: patient {patient} already has {kind} sample {kept.get('sample')} "
                 f"on {kept.at()}; {why} — keep one {kind} sample per patient in this sheet"
@@ -591,6 +597,11 @@ def tumour_sample(sheet: pd.DataFrame, patient: str) -> str | None:
 
 def normal_sample(sheet: pd.DataFrame, patient: str) -> str | None:
     return samples_of_type(sheet, patient, "normal")
+
+
+def rna_sample(sheet: pd.DataFrame, patient: str) -> str | None:
+    """The patient's tumour RNA sample (fusions, exon skipping), if any."""
+    return samples_of_type(sheet, patient, "rna")
 
 
 def lanes(sheet: pd.DataFrame, sample: str) -> list[str]:

@@ -250,6 +250,8 @@ class Alteration:
     tmb_min: float | None = None
     genomic: str | None = None  # genomic_change: chrom:posREF>ALT on real coordinates ...
     build: str | None = None  # ... of this reference build
+    exons: tuple[int, int] | None = None  # intragenic_deletion: first and last exon missing (RNA)
+    name: str | None = None
 
     def describe(self, gene: str | None) -> str:
         """In words, for reasons: 'EGFR exon 19 in-frame deletion', 'KRAS G12/G13 missense'."""
@@ -266,6 +268,7 @@ class Alteration:
             "msi_high": lambda: "MSI-high",
             "tmb_high": lambda: f"TMB >= {self.tmb_min:g} mut/Mb",
             "genomic_change": lambda: f"{self.genomic} ({self.build})",
+            "intragenic_deletion": lambda: f"{self.name} (exons {self.exons[0]}-{self.exons[1]} deleted, RNA)",
         }[self.type]()
         return f"{gene} {what}" if gene else what
 
@@ -355,6 +358,8 @@ def _alteration(data: Mapping[str, Any]) -> Alteration:
         tmb_min=data.get("tmb_min"),
         genomic=data.get("genomic_change"),
         build=data.get("build"),
+        exons=tuple(data["exons"]) if data.get("exons") else None,
+        name=data.get("name"),
     )
 
 
@@ -535,6 +540,7 @@ FITS = {
     "hotspot_any": _fits_hotspot,
     "genomic_change": _fits_genomic,
     **{kind: _fits_nothing for kind in PLACEHOLDERS},
+    "intragenic_deletion": _fits_nothing,  # an RNA event (presis.rna.splicing), never a small variant
 }
 
 TUMOUR_APPLIES = ("exact", "parent", "agnostic")

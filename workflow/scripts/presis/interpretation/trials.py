@@ -216,6 +216,26 @@ def report_events(report: Mapping[str, Any]) -> list[dict]:
     events = [variant_event(v) for v in report.get("variants") or [] if v.get("group") != "vus"]
     for key in ("copy_number_events", "rna_events"):
         events += [dict(event) for event in report.get(key) or []]
+    events += rna_trial_events((report.get("rna") or {}).get("events") or [])
+    return events
+
+
+def rna_trial_events(rna_events: list[Mapping[str, Any]]) -> list[dict]:
+    """Detected RNA events (report section ``rna.events[]``) as matcher events: a fusion counts for
+    each of its partner genes; exon skipping and intragenic deletions for their gene."""
+    events = []
+    for event in rna_events:
+        if event.get("status") != "detected":
+            continue
+        genes = [gene for gene in event.get("genes") or [] if gene]
+        if event.get("kind") == "fusion":
+            for gene in genes:
+                partner = next((other for other in genes if other != gene), None)
+                events.append({"gene": gene, "kind": FUSION, "partner": partner, "label": event.get("name")})
+        elif event.get("kind") in ("exon_skipping", "intragenic_deletion") and genes:
+            exons = event.get("exons") or []
+            exon = exons[0] if event.get("kind") == "exon_skipping" and len(set(exons)) == 1 else None
+            events.append({"gene": genes[0], "kind": EXON_SKIPPING, "exon": exon, "label": event.get("name")})
     return events
 
 

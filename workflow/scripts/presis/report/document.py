@@ -23,7 +23,7 @@ from presis.interpretation.classify import COLUMNS as INTERPRETATION_COLUMNS
 from presis.interpretation.classify import VERDICTS, report_group
 from presis.report import plots, qc
 
-SCHEMA_VERSION = "1.2"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13)
+SCHEMA_VERSION = "1.3"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13); 1.3: optional rna section, mode rna-only (issue 15)
 FILTER_TEXT = {**SOMATIC_FILTERS, **REPORT_FILTERS}
 VARIANT_FIELDS = [
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",

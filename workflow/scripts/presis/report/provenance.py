@@ -17,6 +17,7 @@ TOOLS = {
     "htslib": (["bcftools", "--version"], r"htslib\s+(\S+)"),
     "fastp": (["fastp", "--version"], r"fastp\s+(\S+)"),
     "mosdepth": (["mosdepth", "--version"], r"mosdepth\s+(\S+)"),
+    "star": (["STAR", "--version"], r"(\d+\.\d+\.\w+)"),
 }
 PYTHON_PACKAGES = ("snakemake", "pysam", "cyvcf2", "pandas", "pyyaml", "jsonschema", "jinja2")
 # Settings that say where a run wrote, not how it analysed: they differ between runs of the

@@ -101,6 +101,7 @@ def build_contribution(
     thresholds: pd.DataFrame,
     contigs: ContigMap,
     demo_key: bool = False,
+    rna: dict | None = None,
 ) -> dict:
     """The contribution (validated): one entry per variant and origin, sorted, so the same
     results always give the same file."""
@@ -117,8 +118,27 @@ def build_contribution(
         "variants": [unique[k] for k in sorted(unique)],
         "regions": callable_regions(thresholds, contigs),
     }
+    if rna is not None:
+        contribution["fusions"] = rna_events(rna)
     validate(contribution, "the contribution built")
     return contribution
+
+
+def rna_events(rna: dict) -> list[dict]:
+    """Detected RNA events of the patient's RNA result (presis.rna.results), GRCh38 breakpoints only:
+    no read names, sample ids or counts that could single out a run."""
+    events = [
+        {
+            "kind": e["kind"],
+            "name": e["name"],
+            "genes": [g for g in e["genes"] if g],
+            "breakpoints": [{"chrom": b["chrom"], "pos": b["genomic_pos"]} for b in e["breakpoints"]],
+            "frame": e.get("frame"),
+        }
+        for e in rna["events"]
+        if e["status"] == "detected"
+    ]
+    return sorted(events, key=lambda e: (e["kind"], e["name"], json.dumps(e["breakpoints"])))
 
 
 def dumps(contribution: dict) -> str:
