@@ -49,6 +49,7 @@ include: "workflow/rules/annotate.smk"
 include: "workflow/rules/filter.smk"
 include: "workflow/rules/interpret.smk"
 include: "workflow/rules/analyses.smk"
+include: "workflow/rules/copynumber.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
 
@@ -78,6 +79,7 @@ localrules:
     ffpe_check,
     germline_findings,
     vardb_contribution,
+    cnv_genes,
 
 
 onsuccess:

@@ -41,7 +41,7 @@ def variant(gene, hgvs_p, hgvs_p1, consequence, exon, transcript=None) -> dict:
 
 
 def test_kb_validates_has_40_entries_each_with_a_dated_source(kb):
-    assert kb.version == "2026.11.0" and kb.date == "2026-11-27"
+    assert kb.version == "2026.12.0" and kb.date == "2026-12-06"
     assert len(kb.entries) >= 40
     assert all(entry.source and any(str(year) in entry.source for year in range(1990, 2031)) for entry in kb.entries)
     assert len({entry.id for entry in kb.entries}) == len(kb.entries)

@@ -115,7 +115,7 @@ def test_every_kb_site_of_the_panel_is_detected_not_detected_or_not_evaluable(de
 
 def test_header_methods_identity_and_appendix(demo_run, tumour_only_run):
     report, page = demo_run.report(), html(demo_run)
-    assert report["kb"]["version"] == "2026.11.0" and "presis KB 2026.11.0 of 2026-11-27" in page
+    assert report["kb"]["version"] == "2026.12.0" and "presis KB 2026.12.0 of 2026-12-06" in page
     assert report["identity"]["status"] == "match" and report["identity"]["verified"]
     assert "SNV recall at VAF >= 0.05 134/134" in page
     appendix = report["filters"]["appendix"]

@@ -106,6 +106,8 @@ def final_outputs():
             targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
             if config["vardb"]["contribute"]:
                 targets.append(out(f"results/{patient}/vardb/{patient}.contribution.json"))
+            if config["copy_number"]["enabled"]:
+                targets.append(out(f"results/{patient}/cnv/{patient}.copy_number.tsv"))
         if samplesheet.normal_sample(SHEET, patient):
             targets.append(out(f"results/{patient}/calls/{patient}.germline.vcf.gz.tbi"))
             targets.append(out(f"results/{patient}/annotate/{patient}.germline.tsv"))
@@ -147,6 +149,8 @@ def report_inputs(wildcards):
         # A failed check (identity: on_mismatch: stop) leaves no JSON, so no report is built.
         inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
     inputs.update(analysis_outputs(patient))
+    if config["copy_number"]["enabled"]:
+        inputs["cnv"] = out(f"results/{patient}/cnv/{patient}.cnv.json")
     return inputs
 
 
@@ -195,6 +199,8 @@ def vardb_inputs(wildcards):
         inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
     if samplesheet.normal_sample(SHEET, patient):
         inputs["germline"] = out(f"results/{patient}/annotate/{patient}.germline.tsv")
+    if config["copy_number"]["enabled"]:
+        inputs["cnv"] = out(f"results/{patient}/cnv/{patient}.cnv.json")
     return inputs
 
 

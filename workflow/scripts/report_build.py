@@ -8,6 +8,7 @@ import yaml
 
 from presis.interpretation import kb
 from presis.report import qc
+from presis.report.copy_number import add_copy_number
 from presis.report.document import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
 from presis.report.provenance import reported_config
 from presis.report.sections import ANALYSES, add_sections, read_analyses
@@ -58,6 +59,8 @@ report = add_sections(
     kb=knowledge_base,
     tumour_targets=qc.read_mosdepth(inputs.regions[0], inputs.thresholds[0]),  # the tumour comes first
 )
+if "cnv" in inputs.keys():  # copy number is on at this level (config copy_number: enabled)
+    report = add_copy_number(report, json.loads(Path(inputs.cnv).read_text()))
 problems = validate_report(report, inputs.schema)
 if problems:
     raise ValueError("report does not match its schema:\n" + "\n".join(problems))

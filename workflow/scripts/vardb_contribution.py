@@ -3,7 +3,9 @@
 Logs counts only: never the secret, the key, the patient or a path.
 """
 
+import json
 import sys
+from pathlib import Path
 
 from presis.errors import InputError
 from presis.inputs.contigs import ContigMap
@@ -27,6 +29,7 @@ data = contribution.build_contribution(
     thresholds=contribution.read_thresholds(snakemake.input.thresholds),
     contigs=ContigMap.load(snakemake.params.contigs),
     demo_key=is_demo_secret(secret),
+    copy_number=json.loads(Path(snakemake.input.cnv).read_text()) if snakemake.input.get("cnv") else None,
 )
 if data["demo_key"]:
     log.warning("keyed with the public demo secret: set the hospital's own before sending (README)")
