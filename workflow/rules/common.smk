@@ -204,6 +204,19 @@ def vardb_inputs(wildcards):
     return inputs
 
 
+def cnv_reference_choice(patient):
+    """(kind, reference .cnn, number of normals) for a patient: a given reference, the pooled normals
+    of cnv_reference: bams, the matched normal, or a flat reference when there is no normal."""
+    given = config["cnv_reference"]
+    if given["cnn"]:
+        return "normals", resolve_path(given["cnn"], REPO), max(1, len(given["bams"]))
+    if given["bams"]:
+        return "normals", out("results/cnv_reference/reference.cnn"), len(given["bams"])
+    if samplesheet.normal_sample(SHEET, patient):
+        return "matched_normal", out(f"results/{patient}/cnv/{patient}.reference.cnn"), 1
+    return "flat", out("results/cnv_reference/flat_reference.cnn"), 0
+
+
 def cancel_rate_limiter_timers():
     """Snakemake 9's job-rate limiter starts a one-second non-daemon threading.Timer per
     scheduling round, and the interpreter waits for the last one before it exits: ~1 s added to

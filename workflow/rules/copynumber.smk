@@ -3,19 +3,6 @@
 # flat, loudly flagged), the tumour's log2 ratios and segments, then gene calls with tiers.
 
 
-def cnv_reference_choice(patient):
-    """(kind, reference .cnn, number of normals) for a patient: a given reference, the pooled normals
-    of cnv_reference: bams, the matched normal, or a flat reference when there is no normal."""
-    given = config["cnv_reference"]
-    if given["cnn"]:
-        return "normals", resolve_path(given["cnn"], REPO), max(1, len(given["bams"]))
-    if given["bams"]:
-        return "normals", out("results/cnv_reference/reference.cnn"), len(given["bams"])
-    if samplesheet.normal_sample(SHEET, patient):
-        return "matched_normal", out(f"results/{patient}/cnv/{patient}.reference.cnn"), 1
-    return "flat", out("results/cnv_reference/flat_reference.cnn"), 0
-
-
 CNV_BINS = {
     "targets": out("results/reference/cnv.targets.bed"),
     "antitargets": out("results/reference/cnv.antitargets.bed"),
