@@ -146,7 +146,8 @@ def call_gene(
             )
         return "homozygous_deletion", cn, f"{base}: CN < homdel_cn {settings['homdel_cn']}"
     if strong and log2 < 0 and cn <= n0 + settings["loss_cn"] - 2:
-        return "loss", cn, f"{base}: CN <= loss threshold {n0 + settings['loss_cn'] - 2:g}"
+        depth = "; depth unknown without a purity (could be a homozygous deletion)" if p is None else ""
+        return "loss", cn, f"{base}: CN <= loss threshold {n0 + settings['loss_cn'] - 2:g}{depth}"
     why = "within the neutral range" if strong or abs(log2) < 0.1 else f"|z| below min_z {settings['min_z']}"
     if p is None:
         why += "; not purity-adjusted, a low-purity tumour's loss may look neutral"
