@@ -71,6 +71,7 @@ rule cnv_reference_build:
     params:
         kind="normals",
         min_mapq=config["copy_number"]["min_mapq"],
+        gc_correction=config["copy_number"]["gc_correction"],
     log:
         out("logs/cnv_reference/cnv_reference_build.log"),
     benchmark:
@@ -103,6 +104,7 @@ use rule cnv_reference_build as cnv_reference_matched with:
     params:
         kind="matched_normal",
         min_mapq=config["copy_number"]["min_mapq"],
+        gc_correction=config["copy_number"]["gc_correction"],
     log:
         out("logs/{patient}/cnv_reference_matched/{patient}.log"),
     benchmark:
@@ -121,6 +123,7 @@ use rule cnv_reference_build as cnv_reference_flat with:
     params:
         kind="flat",
         min_mapq=config["copy_number"]["min_mapq"],
+        gc_correction=config["copy_number"]["gc_correction"],
     log:
         out("logs/cnv_reference/cnv_reference_flat.log"),
     benchmark:
@@ -143,6 +146,7 @@ rule cnv_fix_segment:
         cns=out("results/{patient}/cnv/{patient}.cns"),
     params:
         method=config["copy_number"]["segment_method"],
+        gc_correction=config["copy_number"]["gc_correction"],
     log:
         out("logs/{patient}/cnv_fix_segment/{patient}.log"),
     benchmark:

@@ -12,5 +12,6 @@ fix_and_segment(
     snakemake.output.cnr,
     snakemake.output.cns,
     snakemake.params.method,
+    snakemake.params.gc_correction,
 )
 log.info("log2 ratios and segments written")

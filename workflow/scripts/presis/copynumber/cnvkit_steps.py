@@ -9,8 +9,9 @@ Method (Talevich E et al., PLoS Comput Biol 2016): on-target bins are the panel 
 about ``target_avg_size`` bases; off-target ("antitarget") bins tile the accessible genome between
 them; read depth per bin from the BAM (duplicates, secondary, QC-fail and unmapped reads excluded:
 CNVkit's 0x704 flag mask) at a minimum mapping quality; a reference of normals (or one normal, or
-a flat reference) gives each bin's expected depth and its spread; ``fix`` corrects GC and
-target-edge bias against it and centres the log2 ratios; ``segment`` joins bins into segments.
+a flat reference) gives each bin's expected depth and its spread; ``fix`` corrects target-edge
+bias (and, with ``gc_correction``, each sample's GC bias) against it and centres the log2 ratios;
+``segment`` joins bins into segments.
 """
 
 from __future__ import annotations
@@ -72,13 +73,18 @@ def _antitarget_files(files: list[str]) -> list[str] | None:
     return kept or None
 
 
-def build_reference(target_cnns: list[str], antitarget_cnns: list[str], fasta: str | Path, out_cnn: str | Path) -> None:
+def build_reference(
+    target_cnns: list[str], antitarget_cnns: list[str], fasta: str | Path, out_cnn: str | Path, gc_correction: bool
+) -> None:
     """A pooled reference of normals (one normal: the matched-normal reference) — CNVkit ``reference``."""
     from cnvlib import reference
     from skgenome import tabio
 
     ref = reference.do_reference(
-        [str(f) for f in target_cnns], _antitarget_files([str(f) for f in antitarget_cnns]), str(fasta)
+        [str(f) for f in target_cnns],
+        _antitarget_files([str(f) for f in antitarget_cnns]),
+        str(fasta),
+        do_gc=gc_correction,
     )
     tabio.write(ref, str(out_cnn))
 
@@ -103,6 +109,7 @@ def fix_and_segment(
     out_cnr: str | Path,
     out_cns: str | Path,
     method: str,
+    gc_correction: bool,
 ) -> None:
     """Bin log2 ratios against the reference (CNVkit ``fix``) and their segments (``segment``)."""
     if method not in SEGMENT_METHODS:
@@ -119,7 +126,7 @@ def fix_and_segment(
         else target.as_dataframe(target.data.iloc[:0])
     )
     ref = read_cna(str(reference_cnn))
-    cnarr = fix.do_fix(target, antitarget, ref)
+    cnarr = fix.do_fix(target, antitarget, ref, do_gc=gc_correction)
     tabio.write(cnarr, str(out_cnr))
     segments = segmentation.do_segmentation(cnarr, method)
     tabio.write(segments, str(out_cns))
