@@ -124,7 +124,9 @@ class Bench:
         somatic = []
         if purity is not None:
             neutral = [t.interval for t in self.targets if t.gene in self.cfg["panel"]["neutral_genes"]]
-            plan = VariantPlan(self.cfg["clonal_snvs"], (1.0,), purity=purity, indel_fraction=0.0)
+            plan = VariantPlan(
+                self.cfg["clonal_snvs"], (0.5,), purity=purity, indel_fraction=0.0
+            )  # clonal heterozygous
             taken = {(v.chrom, v.pos) for v in germline}
             somatic = [
                 v for v in generate_variants(self.reference, neutral, seed + 50000, plan) if v.origin == "somatic"

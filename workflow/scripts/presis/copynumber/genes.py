@@ -11,7 +11,7 @@ copy number is higher), but a deep loss cannot be told from a homozygous deletio
 
 Per gene: the weighted mean log2 of its on-target bins (CNVkit's bin weights), the number of bins
 (``targets``) and z = log2 / (noise / √targets), where the noise is the sample's robust per-bin
-standard deviation (``sample_noise``). A call other than neutral needs |z| ≥ ``min_z``: an
+standard deviation within genes (``sample_noise``). A call other than neutral needs |z| ≥ ``min_z``: an
 isolated noisy gene never becomes an amplification. Thresholds (config ``copy_number:``):
 ``amplification_cn`` (≥ 6 as Twist_Solid), ``gain_cn``, ``loss_cn``, ``homdel_cn`` (< 0.5),
 ``min_targets``, ``min_purity``, ``max_noise``.
@@ -55,16 +55,17 @@ def on_target(cnr: pd.DataFrame) -> pd.DataFrame:
 
 
 def sample_noise(cnr: pd.DataFrame) -> float:
-    """Robust per-bin standard deviation of the on-target log2 ratios: 1.4826 × the median absolute
-    difference of neighbouring bins / √2 (as MAPD; copy-number steps between genes barely move it)."""
-    bins = on_target(cnr)
-    diffs = []
-    for _, chrom_bins in bins.groupby("chromosome", sort=False):
-        values = chrom_bins.sort_values("start")["log2"].clip(lower=-5).to_numpy()
-        diffs.extend(np.abs(np.diff(values)))
-    if not diffs:
-        return math.nan
-    return float(1.4826 * np.median(diffs) / math.sqrt(2))
+    """Robust per-bin standard deviation of the on-target log2 ratios: per gene with at least 3 bins,
+    1.4826 × the median absolute deviation of its bins from the gene's median; the median over genes.
+    A gene's own copy-number level never counts, and a deeply deleted gene (few reads, noisy bins)
+    moves the median no more than any other gene — the sample-wide spread of all bins would call
+    a tumour with large deletions noisy."""
+    spreads = []
+    for _, rows in on_target(cnr).groupby("gene", sort=False):
+        if len(rows) >= 3:
+            values = rows["log2"].clip(lower=-5).to_numpy()
+            spreads.append(1.4826 * float(np.median(np.abs(values - np.median(values)))))
+    return float(np.median(spreads)) if spreads else math.nan
 
 
 def normal_copies(chromosome: str, sex: str | None) -> tuple[int | None, str | None]:

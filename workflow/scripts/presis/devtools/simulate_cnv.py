@@ -44,7 +44,6 @@ from presis.devtools.simulate import (
     reverse_complement,
 )
 
-
 DEFAULT_LIBRARY, DEFAULT_ERRORS = Library(), ErrorModel()
 
 
