@@ -80,6 +80,10 @@ localrules:
     germline_findings,
     vardb_contribution,
     cnv_genes,
+    cnv_bins,
+    cnv_reference_matched,
+    cnv_reference_flat,
+    cnv_fix_segment,
 
 
 onsuccess:

@@ -1,6 +1,9 @@
 # Copy number with CNVkit (config copy_number:, cnv_reference:; docs/copy-number.md): bins of the
 # panel once per reference, coverage per sample, a reference (pooled normals > matched normal >
 # flat, loudly flagged), the tumour's log2 ratios and segments, then gene calls with tiers.
+# Steps on CNVkit's small tables run in the Snakemake process (run_script): cnvlib is imported
+# once (~4 s) instead of once per job. cnv_coverage reads BAMs: a job of its own; so is
+# cnv_reference_build (not a local rule: it reads the normals' BAMs, so a cluster runs it as a job).
 
 
 CNV_BINS = {
@@ -26,12 +29,10 @@ rule cnv_bins:
     resources:
         mem_mb=res("cnv_bins")["mem_mb"],
         runtime=res("cnv_bins")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "cnv_bins: CNVkit on- and off-target bins of the panel"
-    script:
-        "../scripts/cnv_bins.py"
+    run:
+        run_script("cnv_bins", input, output, params, wildcards, log)
 
 
 rule cnv_coverage:
@@ -80,12 +81,10 @@ rule cnv_reference_build:
     resources:
         mem_mb=res("cnv_reference_build")["mem_mb"],
         runtime=res("cnv_reference_build")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "cnv_reference_build: CNVkit reference of {params.kind}"
-    script:
-        "../scripts/cnv_reference_build.py"
+    run:
+        run_script("cnv_reference_build", input, output, params, wildcards, log)
 
 
 use rule cnv_reference_build as cnv_reference_matched with:
@@ -155,12 +154,10 @@ rule cnv_fix_segment:
     resources:
         mem_mb=res("cnv_fix_segment")["mem_mb"],
         runtime=res("cnv_fix_segment")["runtime"],
-    conda:
-        "../../envs/python.yaml"
     message:
         "cnv_fix_segment: CNVkit log2 ratios and segments of {wildcards.patient}"
-    script:
-        "../scripts/cnv_fix_segment.py"
+    run:
+        run_script("cnv_fix_segment", input, output, params, wildcards, log)
 
 
 rule cnv_genes:

@@ -17,15 +17,38 @@ bias (and, with ``gc_correction``, each sample's GC bias) against it and centres
 from __future__ import annotations
 
 # cnvlib is imported inside each function: its import takes seconds and most presis steps never need it.
+import contextlib
+import functools
 import logging
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+
+def _root_guarded(step):
+    """CNVkit logs with the module functions logging.info/warning, which call logging.basicConfig()
+    while the root logger has no handler: inside the Snakemake process (run_script) that would put a
+    stderr handler on the root and echo every Snakemake log line twice. A NullHandler on the root
+    during the call keeps basicConfig a no-op; CNVkit's chatter is dropped (its results are its files)."""
+
+    @functools.wraps(step)
+    def guarded(*args, **kwargs):
+        root, handler = logging.getLogger(), logging.NullHandler()
+        root.addHandler(handler)
+        try:
+            return step(*args, **kwargs)
+        finally:
+            with contextlib.suppress(ValueError):
+                root.removeHandler(handler)
+
+    return guarded
+
+
 # CNVkit's segmentation methods that run without R (cbs needs R's DNAcopy, hmm needs pomegranate).
 SEGMENT_METHODS = ("haar", "none")
 
 
+@_root_guarded
 def make_bins(
     panel_bed: str | Path,
     fasta: str | Path,
@@ -54,6 +77,7 @@ def make_bins(
     return len(targets), n_anti
 
 
+@_root_guarded
 def sample_coverage(bam: str | Path, bins_bed: str | Path, out_cnn: str | Path, min_mapq: int) -> int:
     """Mean read depth per bin (CNVkit ``coverage``); an empty BED gives an empty ``.cnn``."""
     from cnvlib import coverage
@@ -73,6 +97,7 @@ def _antitarget_files(files: list[str]) -> list[str] | None:
     return kept or None
 
 
+@_root_guarded
 def build_reference(
     target_cnns: list[str], antitarget_cnns: list[str], fasta: str | Path, out_cnn: str | Path, gc_correction: bool
 ) -> None:
@@ -89,6 +114,7 @@ def build_reference(
     tabio.write(ref, str(out_cnn))
 
 
+@_root_guarded
 def flat_reference(
     targets_bed: str | Path, antitargets_bed: str | Path, fasta: str | Path, out_cnn: str | Path
 ) -> None:
@@ -102,6 +128,7 @@ def flat_reference(
     tabio.write(ref, str(out_cnn))
 
 
+@_root_guarded
 def fix_and_segment(
     target_cnn: str | Path,
     antitarget_cnn: str | Path,
