@@ -249,9 +249,16 @@ def main() -> int:
         default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "presis" / "bench-cnv",
     )
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--max-noise",
+        type=float,
+        help="override copy_number.max_noise (a post-hoc sensitivity analysis, not the frozen figures)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     bench = Bench(args.work, args.threads)
+    if args.max_noise is not None:
+        bench.settings["max_noise"] = args.max_noise
     cfg, settings = bench.cfg, bench.settings
     print(f"panel: {len(bench.genes)} genes, {len(bench.targets)} targets; settings: "
           f"{ {k: settings[k] for k in ('max_noise', 'min_z', 'amplification_cn', 'min_purity', 'gc_correction')} }")  # fmt: skip
