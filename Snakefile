@@ -60,6 +60,7 @@ include: "workflow/rules/annotate.smk"
 include: "workflow/rules/filter.smk"
 include: "workflow/rules/interpret.smk"
 include: "workflow/rules/analyses.smk"
+include: "workflow/rules/copynumber.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
 include: "workflow/rules/exports.smk"
@@ -96,6 +97,11 @@ localrules:
     exports_maf,
     qc_multiqc_presis,
     rna_events,
+    cnv_genes,
+    cnv_bins,
+    cnv_reference_matched,
+    cnv_reference_flat,
+    cnv_fix_segment,
 
 
 onsuccess:

@@ -144,13 +144,14 @@ def truncated_fastq_run(tmp_path_factory) -> tuple[Run, Path]:
 
 @pytest.fixture(scope="session")
 def tumour_only_pon_run(tmp_path_factory, demo_run) -> Run:
-    """Tumour-only with a panel of normals built from the demo normal's BAM (one normal suffices)."""
+    """Tumour-only with a panel of normals and a copy-number reference built from the demo normal's BAM (one normal suffices)."""
     normal_bam = demo_run.result("DEMO/align/DEMO-N.bam")
     run = run_workflow(
         tmp_path_factory.mktemp("tumour_only_pon"),
         f"samples={REPO / 'config' / 'samples.tumour-only.tsv'}",
         f"pon={{bams: [{normal_bam}]}}",
         "somatic={pon_min_normals: 1}",
+        f"cnv_reference={{bams: [{normal_bam}]}}",  # and a copy-number reference of normals (rule cnv_reference_build)
     )
     assert run.returncode == 0, run.output[-5000:]
     return run

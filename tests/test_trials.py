@@ -144,3 +144,17 @@ def test_detected_rna_events_of_the_report_reach_the_matcher(fixture, oncotree):
     }
     filtered = {"variants": [], "rna": {"events": [{**fusion, "status": "low_support"}]}}
     assert T.match_trials(fixture, T.report_events(filtered), "LUAD", oncotree)["matches"] == []
+
+
+def test_copy_number_calls_of_the_report_reach_the_matcher(fixture, oncotree):
+    """Amplifications and homozygous deletions of the copy-number section match; a gain does not."""
+    genes = [
+        {"gene": "ERBB2", "call": "amplification"},
+        {"gene": "CDKN2A", "call": "homozygous_deletion"},
+        {"gene": "MYC", "call": "gain"},
+    ]
+    report = {"variants": [], "copy_number": {"genes": genes}}
+    assert cohorts(T.match_trials(fixture, T.report_events(report), "LUAD", oncotree)) == {
+        ("TEST-CLASSES", "ERBB2 amplification, any tumour"),
+        ("TEST-CLASSES", "CDKN2A loss, any tumour"),
+    }

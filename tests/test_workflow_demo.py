@@ -87,7 +87,10 @@ def test_report_qc_and_coverage(demo_run):
     report = demo_run.report()
     tumour = report["qc"][0]
     assert tumour["sample"] == "DEMO-T" and tumour["pass"]
-    assert 180 <= tumour["mean_target_depth"] <= 250  # ~215x after duplicate marking
+    # ~215x after duplicate marking outside EGFR; EGFR is amplified (2.5x its depth), so the panel mean is ~260x
+    assert 180 <= tumour["mean_target_depth"] <= 290
+    others = sorted(g["mean_depth"] for g in report["coverage"] if g["gene"] != "EGFR")
+    assert 180 <= others[len(others) // 2] <= 250
     assert tumour["mapped_fraction"] > 0.95 and tumour["duplicate_fraction"] < 0.1
     assert {g["gene"] for g in report["coverage"]} == set(report["panel"]["genes"])
     assert len(report["panel"]["genes"]) == 16

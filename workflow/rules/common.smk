@@ -121,6 +121,8 @@ def final_outputs():
             targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
             if config["vardb"]["contribute"]:
                 targets.append(out(f"results/{patient}/vardb/{patient}.contribution.json"))
+            if config["copy_number"]["enabled"]:
+                targets.append(out(f"results/{patient}/cnv/{patient}.copy_number.tsv"))
         if samplesheet.normal_sample(SHEET, patient):
             targets.append(out(f"results/{patient}/calls/{patient}.germline.vcf.gz.tbi"))
             targets.append(out(f"results/{patient}/annotate/{patient}.germline.tsv"))
@@ -196,6 +198,8 @@ def report_inputs(wildcards):
         inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
     inputs.update(analysis_outputs(patient))
     inputs.update(rna_result(patient))
+    if config["copy_number"]["enabled"]:
+        inputs["cnv"] = out(f"results/{patient}/cnv/{patient}.cnv.json")
     return inputs
 
 
@@ -245,7 +249,22 @@ def vardb_inputs(wildcards):
     if samplesheet.normal_sample(SHEET, patient):
         inputs["germline"] = out(f"results/{patient}/annotate/{patient}.germline.tsv")
     inputs.update(rna_result(patient))
+    if config["copy_number"]["enabled"]:
+        inputs["cnv"] = out(f"results/{patient}/cnv/{patient}.cnv.json")
     return inputs
+
+
+def cnv_reference_choice(patient):
+    """(kind, reference .cnn, number of normals) for a patient: a given reference, the pooled normals
+    of cnv_reference: bams, the matched normal, or a flat reference when there is no normal."""
+    given = config["cnv_reference"]
+    if given["cnn"]:
+        return "normals", given["cnn"], max(1, len(given["bams"]))
+    if given["bams"]:
+        return "normals", out("results/cnv_reference/reference.cnn"), len(given["bams"])
+    if samplesheet.normal_sample(SHEET, patient):
+        return "matched_normal", out(f"results/{patient}/cnv/{patient}.reference.cnn"), 1
+    return "flat", out("results/cnv_reference/flat_reference.cnn"), 0
 
 
 def cancel_rate_limiter_timers():

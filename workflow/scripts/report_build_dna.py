@@ -9,6 +9,7 @@ import yaml
 from presis.interpretation import kb, trials
 from presis.report import qc
 from presis.report import rna as rna_report
+from presis.report.copy_number import add_copy_number
 from presis.report.document import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
 from presis.report.provenance import reported_config
 from presis.report.sections import ANALYSES, add_sections, read_analyses
@@ -61,6 +62,8 @@ report = add_sections(
     kb=knowledge_base,
     tumour_targets=qc.read_mosdepth(inputs.regions[0], inputs.thresholds[0]),  # the tumour comes first
 )
+if "cnv" in inputs.keys():  # copy number is on at this level (config copy_number: enabled)
+    report = add_copy_number(report, json.loads(Path(inputs.cnv).read_text()))
 if rna_result is not None:
     report = rna_report.add_rna(report, rna_result)
 # Clinical-trial options (level 1): cohorts the reportable events and the tumour type fit.

@@ -30,6 +30,7 @@ data = contribution.build_contribution(
     contigs=ContigMap.load(snakemake.params.contigs),
     demo_key=is_demo_secret(secret),
     rna=json.loads(Path(snakemake.input.rna).read_text()) if snakemake.input.get("rna") else None,
+    copy_number=json.loads(Path(snakemake.input.cnv).read_text()) if snakemake.input.get("cnv") else None,
 )
 if data["demo_key"]:
     log.warning("keyed with the public demo secret: set the hospital's own before sending (docs/usage.md)")

@@ -99,6 +99,8 @@ PATH_KEYS = (
     ("population", "vcf"),
     ("pon", "bams"),
     ("pon", "vcf"),
+    ("cnv_reference", "bams"),
+    ("cnv_reference", "cnn"),
     ("identity", "sites"),
     ("report", "performance"),
     ("germline_findings", "genes"),

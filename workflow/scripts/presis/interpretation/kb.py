@@ -33,7 +33,8 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 AGNOSTIC = "*"
 LEVELS = ("A", "B", "C", "D")  # AMP/ASCO/CAP levels of evidence, strongest first (Li MM et al., J Mol Diagn 2017)
 ROLES = ("oncogene", "tumour_suppressor", "both", "unknown")
-PLACEHOLDERS = frozenset({"amplification", "fusion", "msi_high", "tmb_high"})  # presis calls none of these yet
+PLACEHOLDERS = frozenset({"fusion", "msi_high", "tmb_high"})  # no small variant or gene call fits these
+COPY_NUMBER = frozenset({"amplification", "homozygous_deletion"})  # gene calls of presis.copynumber
 
 MISSENSE = frozenset({"missense_variant"})
 IN_FRAME_DELETION = frozenset({"inframe_deletion"})
@@ -264,6 +265,7 @@ class Alteration:
             "truncating": lambda: "truncating variant",
             "hotspot_any": lambda: "hotspot missense",
             "amplification": lambda: "amplification",
+            "homozygous_deletion": lambda: "homozygous deletion",
             "fusion": lambda: "fusion",
             "msi_high": lambda: "MSI-high",
             "tmb_high": lambda: f"TMB >= {self.tmb_min:g} mut/Mb",
@@ -526,8 +528,13 @@ def _fits_genomic(alteration: Alteration, variant: Mapping[str, Any], hotspots: 
 
 
 def _fits_nothing(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:
-    """Placeholders (copy number, fusions, MSI, TMB): presis does not call them, no small variant fits."""
+    """Placeholders (fusions, MSI, TMB): no small variant fits them."""
     return False
+
+
+def _fits_copy_number(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:
+    """A gene-level copy-number call (presis.copynumber.interpret.event_variant) of the entry's kind."""
+    return variant.get("copy_number_call") == alteration.type
 
 
 FITS = {
@@ -541,6 +548,7 @@ FITS = {
     "genomic_change": _fits_genomic,
     **{kind: _fits_nothing for kind in PLACEHOLDERS},
     "intragenic_deletion": _fits_nothing,  # an RNA event (presis.rna.splicing), never a small variant
+    **{kind: _fits_copy_number for kind in COPY_NUMBER},
 }
 
 TUMOUR_APPLIES = ("exact", "parent", "agnostic")

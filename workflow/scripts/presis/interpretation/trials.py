@@ -217,7 +217,18 @@ def report_events(report: Mapping[str, Any]) -> list[dict]:
     for key in ("copy_number_events", "rna_events"):
         events += [dict(event) for event in report.get(key) or []]
     events += rna_trial_events((report.get("rna") or {}).get("events") or [])
+    events += copy_number_trial_events((report.get("copy_number") or {}).get("genes") or [])
     return events
+
+
+def copy_number_trial_events(genes: list[Mapping[str, Any]]) -> list[dict]:
+    """Gene calls of the report's copy-number section that a cohort can name: amplifications and
+    homozygous deletions (a gain or a loss is not an actionable copy-number event)."""
+    return [
+        {"gene": gene["gene"], "kind": COPY_NUMBER, "call": gene["call"]}
+        for gene in genes
+        if gene.get("call") in ("amplification", "homozygous_deletion")
+    ]
 
 
 def rna_trial_events(rna_events: list[Mapping[str, Any]]) -> list[dict]:

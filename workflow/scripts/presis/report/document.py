@@ -22,8 +22,9 @@ from presis.calling.somatic import FILTERS as SOMATIC_FILTERS
 from presis.interpretation.classify import COLUMNS as INTERPRETATION_COLUMNS
 from presis.interpretation.classify import VERDICTS, report_group
 from presis.report import plots, qc
+from presis.report.copy_number import log2_plot
 
-SCHEMA_VERSION = "1.3"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13); 1.3: optional rna section, mode rna-only (issue 15)
+SCHEMA_VERSION = "1.4"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13); 1.3: optional rna section, mode rna-only (issue 15); 1.4: optional copy_number section (issue 14)
 FILTER_TEXT = {**SOMATIC_FILTERS, **REPORT_FILTERS}
 VARIANT_FIELDS = [
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",
@@ -233,6 +234,7 @@ def render_html(report: dict) -> str:
         "coverage": plots.coverage_plot(report["coverage"], tumour_limits.get("min_mean_target_depth"))
         if report["coverage"]
         else None,
+        "copy_number": log2_plot(report["copy_number"]) if report.get("copy_number") else None,
     }
     return env.get_template("report.html.j2").render(report=report, figures=figures)
 

@@ -7,7 +7,8 @@ import datetime as dt
 
 import jinja2
 
-RNA_SCHEMA_VERSION = "1.3"  # the report schema version that added the rna section (SCHEMA_VERSION in document.py)
+from presis.report.document import SCHEMA_VERSION
+
 RNA_LIMITATIONS = [
     "Fusions are called from STAR's chimeric reads in annotated genes of the reference used; a fusion with a "
     "partner outside the annotation, or supported by fewer reads than required, is not reported.",
@@ -20,7 +21,6 @@ RNA_LIMITATIONS = [
 def add_rna(report: dict, rna: dict) -> dict:
     """The DNA report with the RNA section and its limitations (schema 1.1)."""
     report = dict(report)
-    report["schema_version"] = RNA_SCHEMA_VERSION
     report["rna"] = rna
     report["samples"] = {**report["samples"], "rna": rna["sample"]}
     report["limitations"] = [
@@ -37,7 +37,7 @@ def rna_only_report(
     *, patient: str, info: dict, rna: dict, kb: dict, provenance: dict, config: dict, generated_at: str | None = None
 ) -> dict:
     return {
-        "schema_version": RNA_SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION,
         "generated_at": generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "sections": list(config["report"]["sections"]),
         "kb": kb,

@@ -91,6 +91,17 @@ def read_table(path: str | Path | None) -> pd.DataFrame | None:
     return pd.read_csv(path, sep="\t", keep_default_na=False, na_values=[""], dtype={"chrom": str})
 
 
+def copy_number_events(copy_number: dict) -> list[dict]:
+    """The tumour's amplifications and homozygous deletions (gene-level, origin somatic), sorted;
+    nothing from a copy-number result that was not evaluable."""
+    if not copy_number.get("evaluable"):
+        return []
+    events = {(e["gene"], e["event"]) for e in copy_number["events"]}
+    return [
+        {"gene": gene, "kind": "copy_number", "event": event, "origin": "somatic"} for gene, event in sorted(events)
+    ]
+
+
 def build_contribution(
     key: str,
     build: str,
@@ -102,6 +113,7 @@ def build_contribution(
     contigs: ContigMap,
     demo_key: bool = False,
     rna: dict | None = None,
+    copy_number: dict | None = None,
 ) -> dict:
     """The contribution (validated): one entry per variant and origin, sorted, so the same
     results always give the same file."""
@@ -120,6 +132,8 @@ def build_contribution(
     }
     if rna is not None:
         contribution["fusions"] = rna_events(rna)
+    if copy_number is not None:  # only when copy number ran (config copy_number: enabled)
+        contribution["copy_number_events"] = copy_number_events(copy_number)
     validate(contribution, "the contribution built")
     return contribution
 

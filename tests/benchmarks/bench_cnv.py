@@ -1,0 +1,321 @@
+"""Benchmark: gene-level copy number (presis.copynumber) on the frozen scenarios of
+config/benchmark/cnv_scenarios.yaml, scored against the simulated truth.
+
+Run: `.venv/bin/python tests/benchmarks/bench_cnv.py [--set tuning|reporting] [--work DIR]`
+
+On the shared test genome v2 (../shared/data/genome/presis-test-GRCh38.v2.*), read from there and
+not copied into the repository: a panel of the scenario's genes (CDS ± padding of the reporting
+transcripts), normals and tumours simulated with presis.devtools.simulate_cnv (capture bias
+shared by the panel, per-sample noise, purity mixing, B-allele shifts), aligned as the workflow
+aligns (bwa mem | samtools fixmate | sort, samtools markdup), then the workflow's own copy-number
+functions: CNVkit bins, coverage, a reference of all normals, fix + segment, gene calls.
+
+Prints, per set: amplification sensitivity (true CN >= 8, purity >= 0.3), CN 6 called at least
+gain, homozygous-deletion sensitivity (purity >= 0.5), what a homozygous deletion below
+min_purity is called, calls in copy-neutral genes, purity-adjusted CN error (true CN 3-10, purity
+>= 0.3) with the sheet's purity and with the estimated one, and the normal-vs-normal leave-one-out
+comparisons (at purity min_purity, the most sensitive setting). Then seconds per sample of the
+copy-number steps. Simulated BAMs are cached in --work (default ~/.cache/presis/bench-cnv).
+Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pysam
+import yaml
+
+from presis.annotation.panel_build import gene_intervals, merge_sorted, write_bed
+from presis.annotation.transcripts import load_transcripts
+from presis.copynumber import cnvkit_steps as steps
+from presis.copynumber.genes import read_cnr
+from presis.copynumber.interpret import analyse
+from presis.devtools.simulate import Sample, VafRange, VariantPlan, generate_variants, load_reference
+from presis.devtools.simulate_cnv import (
+    CopyNumber,
+    capture_factors,
+    combined_factors,
+    copy_number_factors,
+    read_gene_targets,
+    sample_factors,
+    simulate_cnv_sample,
+)
+from presis.interpretation import kb
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared" / "data" / "genome"
+SCENARIOS = REPO / "config" / "benchmark" / "cnv_scenarios.yaml"
+
+
+def prepare_genome(work: Path) -> Path:
+    fasta = work / "genome.fa"
+    if not (work / "genome.fa.bwt").exists():
+        with gzip.open(SHARED / "presis-test-GRCh38.v2.fa.gz", "rb") as src, open(fasta, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        subprocess.run(["samtools", "faidx", str(fasta)], check=True)
+        subprocess.run(["bwa", "index", str(fasta)], check=True, capture_output=True)
+    return fasta
+
+
+def prepare_panel(work: Path, fasta: Path, panel: dict) -> Path:
+    bed = work / "panel.bed"
+    if not bed.exists():
+        contigs = [line.split("\t")[0] for line in Path(f"{fasta}.fai").read_text().splitlines()]
+        intervals, missing = gene_intervals(
+            load_transcripts(SHARED / "presis-test-GRCh38.v2.gff3.gz"), panel["genes"], panel["padding"]
+        )
+        if missing:
+            raise SystemExit(f"genes missing from the v2 annotation: {missing}")
+        write_bed(merge_sorted(intervals, contigs), bed)
+    return bed
+
+
+def align(fasta: Path, prefix: Path, name: str, threads: int) -> Path:
+    sorted_bam, bam = prefix.with_suffix(".sorted.bam"), prefix.with_suffix(".bam")
+    rg = f"@RG\\tID:{name}\\tSM:{name}\\tLB:{name}\\tPL:ILLUMINA"
+    subprocess.run(
+        f"bwa mem -t {threads} -K 100000000 -R '{rg}' {fasta} {prefix}_R1.fastq.gz {prefix}_R2.fastq.gz 2>/dev/null"
+        f" | samtools fixmate -m - - | samtools sort -T {prefix}.tmp -o {sorted_bam} - 2>/dev/null",
+        shell=True,
+        check=True,
+    )
+    subprocess.run(["samtools", "markdup", "-T", f"{prefix}.mdtmp", str(sorted_bam), str(bam)], check=True,
+                   capture_output=True)  # fmt: skip
+    subprocess.run(["samtools", "index", str(bam)], check=True)
+    for leftover in (sorted_bam, Path(f"{prefix}_R1.fastq.gz"), Path(f"{prefix}_R2.fastq.gz")):
+        leftover.unlink(missing_ok=True)
+    return bam
+
+
+class Bench:
+    def __init__(self, work: Path, threads: int):
+        self.work = work
+        self.threads = threads
+        self.cfg = yaml.safe_load(SCENARIOS.read_text())
+        self.settings = yaml.safe_load((REPO / "config" / "defaults.yaml").read_text())["copy_number"]
+        self.fasta = prepare_genome(work)
+        self.bed = prepare_panel(work, self.fasta, self.cfg["panel"])
+        self.reference = load_reference(self.fasta)
+        self.targets = read_gene_targets(self.bed)
+        panel = self.cfg["panel"]
+        self.capture = capture_factors(self.targets, panel["seed"], panel["capture_sd"])
+        self.bins = (work / "cnv.targets.bed", work / "cnv.antitargets.bed")
+        steps.make_bins(self.bed, self.fasta, *self.bins, self.settings["target_avg_size"],
+                        self.settings["antitarget_avg_size"], self.settings["off_target"])  # fmt: skip
+        self.genes = list(dict.fromkeys(t.gene for t in self.targets))
+        self.kb = kb.load()
+        self.roles = kb.load_gene_roles(REPO / "config" / "kb" / "gene_roles.tsv")
+        self.seconds: dict[str, list[float]] = {"coverage": [], "fix_segment": [], "gene_calls": []}
+
+    def variants(self, seed: int, purity: float | None):
+        intervals = [t.interval for t in self.targets]
+        germline = generate_variants(self.reference, intervals, seed, VariantPlan(0, VafRange(0, 0), n_germline=30))
+        somatic = []
+        if purity is not None:
+            neutral = [t.interval for t in self.targets if t.gene in self.cfg["panel"]["neutral_genes"]]
+            plan = VariantPlan(
+                self.cfg["clonal_snvs"], (0.5,), purity=purity, indel_fraction=0.0
+            )  # clonal heterozygous
+            taken = {(v.chrom, v.pos) for v in germline}
+            somatic = [
+                v for v in generate_variants(self.reference, neutral, seed + 50000, plan) if v.origin == "somatic"
+            ]
+            somatic = [v for v in somatic if (v.chrom, v.pos) not in taken]
+        return germline + somatic, somatic
+
+    def sample(self, name: str, seed: int, depth: float, purity: float | None, copies: dict[str, int]) -> dict:
+        """Simulated, aligned, and its CNVkit coverage (cached by name in the work folder)."""
+        folder = self.work / "samples"
+        folder.mkdir(exist_ok=True)
+        prefix = folder / name
+        bam = prefix.with_suffix(".bam")
+        variants, somatic = self.variants(seed, purity)
+        if not bam.exists():
+            events = [CopyNumber(gene, n) for gene, n in copies.items()]
+            cn_depth, shares = copy_number_factors(self.targets, events, purity or 0.0)
+            factors = combined_factors(
+                self.capture, sample_factors(self.targets, seed, self.cfg["panel"]["sample_sd"]), cn_depth
+            )
+            simulate_cnv_sample(self.reference, self.targets, variants, Sample(name, depth, purity is not None, seed),
+                                prefix, factors, shares)  # fmt: skip
+            align(self.fasta, prefix, name, self.threads)
+        cnns = (prefix.with_suffix(".targetcoverage.cnn"), prefix.with_suffix(".antitargetcoverage.cnn"))
+        start = time.perf_counter()
+        for bins, cnn in zip(self.bins, cnns, strict=True):
+            steps.sample_coverage(bam, bins, cnn, self.settings["min_mapq"])
+        self.seconds["coverage"].append(time.perf_counter() - start)
+        return {"name": name, "bam": bam, "cnns": cnns, "somatic": somatic}
+
+    def reference_of(self, normals: list[dict], name: str) -> Path:
+        out = self.work / f"{name}.reference.cnn"
+        steps.build_reference([str(n["cnns"][0]) for n in normals], [str(n["cnns"][1]) for n in normals], self.fasta,
+                              out, self.settings["gc_correction"])  # fmt: skip
+        return out
+
+    def calls(self, sample: dict, reference: Path, purity_given: float | None, somatic: pd.DataFrame) -> dict:
+        cnr, cns = sample["bam"].with_suffix(".cnr"), sample["bam"].with_suffix(".cns")
+        start = time.perf_counter()
+        steps.fix_and_segment(*sample["cnns"], reference, cnr, cns, self.settings["segment_method"],
+                              self.settings["gc_correction"])  # fmt: skip
+        middle = time.perf_counter()
+        result = analyse(cnr=read_cnr(cnr), genes=self.genes, chromosome_of={}, purity_given=purity_given, sex=None,
+                         somatic=somatic, reference_kind="normals", reference_normals=1, tumour_type=None, kb=self.kb,
+                         roles=self.roles, settings=self.settings)  # fmt: skip
+        self.seconds["fix_segment"].append(middle - start)
+        self.seconds["gene_calls"].append(time.perf_counter() - middle)
+        return result
+
+
+def observed_somatic(bam: Path, somatic, gene_of) -> pd.DataFrame:
+    """Observed tumour VAFs of the planted clonal SNVs (stand-in for the caller's PASS calls)."""
+    rows = []
+    with pysam.AlignmentFile(str(bam)) as handle:
+        for v in somatic:
+            counts = handle.count_coverage(v.chrom, v.pos - 1, v.pos, quality_threshold=20,
+                                           read_callback=lambda r: not r.is_duplicate and r.mapping_quality >= 20)  # fmt: skip
+            by_base = {b: c[0] for b, c in zip("ACGT", counts, strict=True)}
+            depth = sum(by_base.values())
+            if depth:
+                rows.append({"status": "somatic", "tumour_vaf": by_base[v.alt] / depth, "gene": gene_of(v),
+                             "ref": v.ref, "alt": v.alt})  # fmt: skip
+    return pd.DataFrame(rows, columns=["status", "tumour_vaf", "gene", "ref", "alt"])
+
+
+def gene_lookup(targets):
+    def gene_of(variant) -> str:
+        for t in targets:
+            if t.interval.chrom == variant.chrom and t.interval.start < variant.pos <= t.interval.end:
+                return t.gene
+        return ""
+
+    return gene_of
+
+
+def score(rows: pd.DataFrame, min_purity: float) -> None:
+    def frac(mask_hit, mask_all) -> str:
+        n = int(mask_all.sum())
+        k = int((mask_hit & mask_all).sum())
+        return f"{k}/{n} = {k / n:.2f}" if n else "0/0"
+
+    pur, cn, call = rows["purity"], rows["truth"], rows["call"]
+    print(
+        f"  amplification sensitivity, true CN >= 8, purity >= 0.3: {frac(call == 'amplification', (cn >= 8) & (pur >= 0.3))}"
+    )
+    print(
+        f"  true CN 6 called gain or amplification (purity >= 0.3): {frac(call.isin(['gain', 'amplification']), (cn == 6) & (pur >= 0.3))}"
+    )
+    print(
+        f"  homozygous deletion sensitivity, purity >= 0.5: {frac(call == 'homozygous_deletion', (cn == 0) & (pur >= 0.5))}"
+    )
+    print(
+        f"  homozygous deletion, 0.3 <= purity < 0.5: {frac(call == 'homozygous_deletion', (cn == 0) & (pur >= min_purity) & (pur < 0.5))}"
+    )
+    below = rows[(cn == 0) & (pur < min_purity)]
+    print(f"  homozygous deletions below min_purity {min_purity}: calls {dict(Counter(below['call']))}")
+    neutral = rows[cn == 2]
+    print(f"  copy-neutral genes ({len(neutral)}): calls {dict(Counter(neutral['call']))}")
+    loss = rows[(cn == 1) & (pur >= min_purity)]
+    print(f"  one-copy losses (purity >= {min_purity}): calls {dict(Counter(loss['call']))}")
+    gains = rows[(cn >= 3) & (cn <= 5) & (pur >= 0.3)]
+    print(f"  true CN 3-5 (purity >= 0.3): calls {dict(Counter(gains['call']))}")
+    for label, column in (("sheet purity", "cn_given"), ("estimated purity", "cn_estimated")):
+        band = rows[(cn >= 3) & (cn <= 10) & (pur >= 0.3) & rows[column].notna()]
+        many = band[band["targets"] >= 10]
+        few = band[band["targets"] < 10]
+        ok_many = ((many[column] - many["truth"]).abs() <= 0.25 * many["truth"]).sum()
+        ok_few = ((few[column] - few["truth"]).abs() <= 1.0).sum()
+        rel = ((band[column] - band["truth"]) / band["truth"]).abs()
+        print(f"  CN 3-10 with {label}: >= 10 targets within 25 %: {ok_many}/{len(many)}; < 10 targets within 1 copy: "
+              f"{ok_few}/{len(few)}; median |error| {100 * rel.median():.1f} %, max {100 * rel.max():.1f} %")  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=["tuning", "reporting"], action="append")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "presis" / "bench-cnv",
+    )
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--max-noise",
+        type=float,
+        help="override copy_number.max_noise (a post-hoc sensitivity analysis, not the frozen figures)",
+    )
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(args.work, args.threads)
+    if args.max_noise is not None:
+        bench.settings["max_noise"] = args.max_noise
+    cfg, settings = bench.cfg, bench.settings
+    print(f"panel: {len(bench.genes)} genes, {len(bench.targets)} targets; settings: "
+          f"{ {k: settings[k] for k in ('max_noise', 'min_z', 'amplification_cn', 'min_purity', 'gc_correction')} }")  # fmt: skip
+
+    normals = [bench.sample(f"N{seed}", seed, cfg["normals"]["depth"], None, {}) for seed in cfg["normals"]["seeds"]]
+    start = time.perf_counter()
+    pooled = bench.reference_of(normals, "pooled")
+    reference_seconds = time.perf_counter() - start
+
+    print(
+        f"\nnormal vs normal, leave one out ({len(normals)} comparisons, purity set to min_purity {settings['min_purity']}):"
+    )
+    loo_calls, noises = Counter(), []
+    for i, normal in enumerate(normals):
+        ref = bench.reference_of(normals[:i] + normals[i + 1 :], f"loo{i}")
+        result = bench.calls(normal, ref, settings["min_purity"], pd.DataFrame())
+        noises.append(result["noise"]["value"])
+        loo_calls.update(g["call"] for g in result["genes"])
+    print(f"  gene calls: {dict(loo_calls)}; noise median {statistics.median(noises):.3f}, max {max(noises):.3f}")
+
+    gene_of = gene_lookup(bench.targets)
+    for name in args.set or ["tuning", "reporting"]:
+        rows, purity_errors = [], []
+        for case in cfg["sets"][name]:
+            tumour = bench.sample(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"])
+            given = bench.calls(tumour, pooled, case["purity"], pd.DataFrame())
+            somatic = observed_somatic(tumour["bam"], tumour["somatic"], gene_of)
+            estimated = bench.calls(tumour, pooled, None, somatic)
+            est = estimated["purity"]["value"]
+            purity_errors.append((case["purity"], est))
+            by_gene = {g["gene"]: g for g in estimated["genes"]}
+            for g in given["genes"]:
+                rows.append({"seed": case["seed"], "purity": case["purity"], "gene": g["gene"],
+                             "truth": case["copies"].get(g["gene"], 2), "call": g["call"], "targets": g["targets"],
+                             "cn_given": g["copy_number"], "cn_estimated": by_gene[g["gene"]]["copy_number"],
+                             "call_estimated": by_gene[g["gene"]]["call"], "noise": given["noise"]["value"]})  # fmt: skip
+        frame = pd.DataFrame(rows)
+        frame.to_csv(args.work / f"{name}.calls.tsv", sep="\t", index=False)
+        print(
+            f"\n{name} set: {len(cfg['sets'][name])} tumours, {len(frame)} gene calls (table: {args.work / f'{name}.calls.tsv'})"
+        )
+        print(f"  noise median {frame.groupby('seed')['noise'].first().median():.3f}")
+        score(frame, settings["min_purity"])
+        errors = [abs(e - p) for p, e in purity_errors if e is not None]
+        print(f"  purity estimate (2 x median VAF of clonal SNVs): {len(errors)}/{len(purity_errors)} estimated, "
+              f"|error| median {statistics.median(errors):.3f}, max {max(errors):.3f}")  # fmt: skip
+        est_calls = frame[(frame["truth"] == 2)]["call_estimated"]
+        print(f"  copy-neutral genes with estimated purity: calls {dict(Counter(est_calls))}")
+
+    s = bench.seconds
+    print(
+        f"\nseconds per sample (in-process cnvlib, {os.cpu_count()} cores shared): coverage {statistics.median(s['coverage']):.2f}, "
+        f"fix + segment {statistics.median(s['fix_segment']):.2f}, gene calls {statistics.median(s['gene_calls']):.2f}; "
+        f"reference of {len(normals)} normals {reference_seconds:.2f} once"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

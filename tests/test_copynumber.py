@@ -1,0 +1,150 @@
+"""Gene-level copy-number calls (presis.copynumber): vocabulary, purity adjustment, safety rules, KB tiers."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from presis.copynumber.genes import (
+    Purity,
+    adjusted_copy_number,
+    estimate_purity,
+    gene_calls,
+    normal_copies,
+    sample_noise,
+)
+from presis.copynumber.interpret import analyse
+from presis.interpretation import kb
+from presis.vardb.contribution import copy_number_events
+
+REPO = Path(__file__).resolve().parents[1]
+SETTINGS = yaml.safe_load((REPO / "config" / "defaults.yaml").read_text())["copy_number"]
+
+
+def cnr(genes: dict[str, tuple[float, int]], noise: float = 0.08, seed: int = 1) -> pd.DataFrame:
+    """A .cnr: per gene (true log2, targets), plus 12 neutral backbone genes of 10 targets."""
+    rng = np.random.default_rng(seed)
+    layout = {f"NEUTRAL{i}": (0.0, 10) for i in range(12)} | genes
+    rows, start = [], 1000
+    for gene, (log2, n) in layout.items():
+        for _ in range(n):
+            rows.append({"chromosome": "chr1", "start": start, "end": start + 200, "gene": gene,
+                         "log2": log2 + rng.normal(0, noise), "depth": 100.0, "weight": 1.0})  # fmt: skip
+            start += 1000
+    return pd.DataFrame(rows)
+
+
+def observed_log2(cn: float, purity: float, n0: int = 2) -> float:
+    return float(np.log2((purity * cn + (1 - purity) * n0) / n0))
+
+
+def calls(frame, purity: Purity, sex=None, chromosome_of=None) -> dict[str, dict]:
+    genes = list(dict.fromkeys(frame["gene"]))
+    return {g["gene"]: g for g in gene_calls(frame, genes, chromosome_of or {}, purity, sex, SETTINGS)}
+
+
+GIVEN = Purity(0.5, "sample_sheet", "")
+
+
+@pytest.mark.parametrize(
+    ("cn", "purity", "expected"),
+    [
+        (10, 0.5, "amplification"),
+        (8, 0.3, "amplification"),
+        (4, 0.5, "gain"),
+        (2, 0.5, "neutral"),
+        (1, 0.6, "loss"),
+        (0, 0.5, "homozygous_deletion"),
+        (0, 0.2, "not_evaluable"),  # below min_purity: never neutral, never "not detected"
+        (2, 0.2, "not_evaluable"),
+        (12, 0.2, "amplification"),  # an amplification is still seen at low purity
+    ],
+)
+def test_calls_follow_the_purity_adjusted_copy_number(cn, purity, expected):
+    frame = cnr({"GENE": (observed_log2(cn, purity), 12)})
+    got = calls(frame, Purity(purity, "sample_sheet", ""))["GENE"]
+    assert got["call"] == expected, got["reason"]
+    assert got["reason"].startswith("GENE: log2")
+    if expected in ("amplification", "gain", "neutral"):
+        assert abs(got["copy_number"] - cn) <= 0.25 * max(cn, 2)
+
+
+def test_without_purity_a_deep_loss_is_a_loss_with_depth_unknown_never_a_homozygous_deletion():
+    frame = cnr({"GENE": (observed_log2(0, 0.7), 12), "AMP": (observed_log2(20, 0.7), 12)})
+    got = calls(frame, Purity(None, "none", "no purity"))
+    assert got["GENE"]["call"] == "loss" and "depth unknown" in got["GENE"]["reason"]
+    assert got["AMP"]["call"] == "amplification" and "not purity-adjusted" in got["AMP"]["reason"]
+    assert got["GENE"]["purity_adjusted"] is False
+
+
+def test_few_targets_or_a_noisy_sample_are_not_evaluable():
+    few = calls(cnr({"SMALL": (observed_log2(20, 0.5), 2)}), GIVEN)["SMALL"]
+    assert few["call"] == "not_evaluable" and "min_targets" in few["reason"]
+    noisy = cnr({"AMP": (observed_log2(20, 0.5), 12)}, noise=0.6)
+    assert sample_noise(noisy) > SETTINGS["max_noise"]
+    assert {g["call"] for g in calls(noisy, GIVEN).values()} == {"not_evaluable"}
+
+
+def test_sex_chromosomes_use_the_sheet_sex():
+    assert normal_copies("chrX", "male") == (1, None)
+    assert normal_copies("chrX", "female") == (2, None)
+    assert normal_copies("chrY", "female")[0] is None
+    assert "sex is not given" in normal_copies("chrX", None)[1]
+    # a male's single X at its normal depth is neutral, not a loss; with unknown sex not evaluable
+    frame = cnr({"XGENE": (0.0, 12)})
+    chromosome_of = {"chrX_slice": "chrX"}
+    frame.loc[frame["gene"] == "XGENE", "chromosome"] = "chrX_slice"
+    assert calls(frame, GIVEN, "male", chromosome_of)["XGENE"]["call"] == "neutral"
+    assert calls(frame, GIVEN, None, chromosome_of)["XGENE"]["call"] == "not_evaluable"
+
+
+def test_adjusted_copy_number_inverts_the_mixture():
+    for cn in (0, 1, 3, 6, 10):
+        assert adjusted_copy_number(observed_log2(cn, 0.4), 0.4, 2) == pytest.approx(cn, abs=1e-9)
+
+
+def test_purity_estimate_from_somatic_snvs_in_neutral_genes():
+    somatic = pd.DataFrame({
+        "status": ["somatic"] * 4 + ["germline"],
+        "tumour_vaf": [0.2, 0.22, 0.24, 0.6, 0.5],
+        "gene": ["A", "A", "B", "AMP", "A"],
+        "ref": ["C"] * 5, "alt": ["T"] * 5,
+    })  # fmt: skip
+    settings = SETTINGS["purity_estimate"]
+    estimate = estimate_purity(somatic, {"A", "B"}, settings)
+    assert estimate.source == "somatic_vafs" and estimate.value == pytest.approx(0.44)
+    assert estimate_purity(somatic, {"B"}, settings).value is None  # one SNV is not enough
+
+
+def test_events_are_tiered_from_the_kb_and_reach_the_contribution():
+    frame = cnr({"ERBB2": (observed_log2(12, 0.6), 12), "CDKN2A": (observed_log2(0, 0.6), 6)})
+    knowledge_base = kb.load()
+    result = analyse(
+        cnr=frame, genes=list(dict.fromkeys(frame["gene"])), chromosome_of={}, purity_given=0.6, sex="female",
+        somatic=pd.DataFrame(), reference_kind="normals", reference_normals=6, tumour_type="IDC",
+        kb=knowledge_base, roles=kb.load_gene_roles(REPO / "config" / "kb" / "gene_roles.tsv"), settings=SETTINGS,
+    )  # fmt: skip
+    events = {e["gene"]: e for e in result["events"]}
+    assert events["ERBB2"]["event"] == "amplification"
+    assert events["ERBB2"]["amp_tier"]["value"] == "I-A" and events["ERBB2"]["escat"]["value"] == "I-A"
+    assert "trastuzumab" in {t["therapy"] for t in events["ERBB2"]["therapies"]}
+    assert events["CDKN2A"]["event"] == "homozygous_deletion"
+    assert events["CDKN2A"]["oncogenicity"]["value"] == "oncogenic" and events["CDKN2A"]["amp_tier"]["value"] == "III"
+    assert copy_number_events(result) == [
+        {"gene": "CDKN2A", "kind": "copy_number", "event": "homozygous_deletion", "origin": "somatic"},
+        {"gene": "ERBB2", "kind": "copy_number", "event": "amplification", "origin": "somatic"},
+    ]
+    assert result["purity"]["source"] == "sample_sheet"
+
+
+def test_a_flat_reference_is_flagged():
+    frame = cnr({})
+    result = analyse(
+        cnr=frame, genes=["NEUTRAL0"], chromosome_of={}, purity_given=None, sex=None, somatic=pd.DataFrame(),
+        reference_kind="flat", reference_normals=0, tumour_type=None, kb=kb.load(),
+        roles=kb.load_gene_roles(REPO / "config" / "kb" / "gene_roles.tsv"), settings=SETTINGS,
+    )  # fmt: skip
+    assert any("FLAT REFERENCE" in w for w in result["warnings"])
+    assert any("not purity-adjusted" in w for w in result["warnings"])

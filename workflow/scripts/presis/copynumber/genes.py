@@ -1,0 +1,251 @@
+"""Gene-level copy-number calls from CNVkit's bin log2 ratios (``.cnr``), purity-adjusted.
+
+One call per panel gene from a fixed vocabulary (``CALLS``), each with its reason in words.
+
+Model. CNVkit centres the on-target log2 ratios on the sample's median, so a ratio R = 2^log2 is
+relative to the normal copy number n0 of the locus (2; 1 for chrX/chrY in a male). A tumour of
+purity p with c copies in its tumour cells shows R = (p·c + (1 − p)·n0) / n0, hence the
+purity-adjusted copy number c = n0·(R − (1 − p)) / p (Talevich 2016, ``cnvkit.py call -m clonal``).
+Without a purity presis gives c = n0·R (as if p = 1): an amplification then still counts (its true
+copy number is higher), but a deep loss cannot be told from a homozygous deletion.
+
+Per gene: the weighted mean log2 of its on-target bins (CNVkit's bin weights), the number of bins
+(``targets``) and z = log2 / (noise / √targets), where the noise is the sample's robust per-bin
+standard deviation within genes (``sample_noise``). A call other than neutral needs |z| ≥ ``min_z``: an
+isolated noisy gene never becomes an amplification. Thresholds (config ``copy_number:``):
+``amplification_cn`` (≥ 6 as Twist_Solid), ``gain_cn``, ``loss_cn``, ``homdel_cn`` (< 0.5),
+``min_targets``, ``min_purity``, ``max_noise``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+CALLS = ("amplification", "gain", "neutral", "loss", "homozygous_deletion", "not_evaluable")
+ANTITARGET = "Antitarget"
+# CNVkit writes bins without reads at this log2 (NULL_LOG2_COVERAGE); a zero-depth gene keeps it.
+MIN_LOG2 = -20.0
+SEX_CHROMOSOMES = ("chrX", "chrY")
+
+
+@dataclass(frozen=True)
+class Purity:
+    """The tumour purity used for the adjustment, and where it came from."""
+
+    value: float | None
+    source: str  # sample_sheet | somatic_vafs | none
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "source": self.source, "detail": self.detail}
+
+
+def read_cnr(path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", dtype={"chromosome": str, "gene": str})
+
+
+def on_target(cnr: pd.DataFrame) -> pd.DataFrame:
+    return cnr[cnr["gene"] != ANTITARGET]
+
+
+def sample_noise(cnr: pd.DataFrame) -> float:
+    """Robust per-bin standard deviation of the on-target log2 ratios: per gene with at least 3 bins,
+    1.4826 × the median absolute deviation of its bins from the gene's median; the median over genes.
+    A gene's own copy-number level never counts, and a deeply deleted gene (few reads, noisy bins)
+    moves the median no more than any other gene — the sample-wide spread of all bins would call
+    a tumour with large deletions noisy."""
+    spreads = []
+    for _, rows in on_target(cnr).groupby("gene", sort=False):
+        if len(rows) >= 3:
+            values = rows["log2"].clip(lower=-5).to_numpy()
+            spreads.append(1.4826 * float(np.median(np.abs(values - np.median(values)))))
+    return float(np.median(spreads)) if spreads else math.nan
+
+
+def normal_copies(chromosome: str, sex: str | None) -> tuple[int | None, str | None]:
+    """Copies a normal cell has of a locus on this real chromosome; None with a reason when unknown."""
+    if chromosome not in SEX_CHROMOSOMES:
+        return 2, None
+    if sex == "male":
+        return 1, None
+    if sex == "female":
+        return (2, None) if chromosome == "chrX" else (None, "chrY gene in a female patient")
+    return None, f"{chromosome} gene and the patient's sex is not given (sample sheet column sex)"
+
+
+def adjusted_copy_number(log2: float, purity: float | None, n0: int) -> float:
+    ratio = 2.0**log2
+    if purity is None:
+        return n0 * ratio
+    return max(0.0, n0 * (ratio - (1.0 - purity)) / purity)
+
+
+def _gene_rows(cnr: pd.DataFrame, genes: list[str]) -> dict[str, pd.DataFrame]:
+    bins = on_target(cnr)
+    found = {gene: rows for gene, rows in bins.groupby("gene", sort=False)}
+    return {gene: found.get(gene, bins.iloc[:0]) for gene in genes}
+
+
+def _weighted_log2(rows: pd.DataFrame) -> float:
+    weights = rows["weight"].to_numpy() if "weight" in rows else np.ones(len(rows))
+    values = rows["log2"].clip(lower=MIN_LOG2).to_numpy()
+    if weights.sum() <= 0:
+        weights = np.ones(len(rows))
+    return float(np.average(values, weights=weights))
+
+
+def call_gene(
+    log2: float,
+    targets: int,
+    noise: float,
+    purity: Purity,
+    n0: int | None,
+    n0_reason: str | None,
+    settings: Mapping[str, Any],
+) -> tuple[str, float | None, str]:
+    """(call, copy number, reason) of one gene; rules in the module docstring."""
+    if targets < settings["min_targets"]:
+        return "not_evaluable", None, f"{targets} target bin(s), fewer than min_targets {settings['min_targets']}"
+    if n0 is None:
+        return "not_evaluable", None, n0_reason or "normal copy number unknown"
+    p = purity.value
+    cn = adjusted_copy_number(log2, p, n0)
+    z = log2 / (noise / math.sqrt(targets)) if noise > 0 else math.inf * (1 if log2 >= 0 else -1)
+    how = (
+        f"purity-adjusted CN {cn:.1f} (purity {p:.2f} from {purity.source.replace('_', ' ')})"
+        if p is not None
+        else f"CN {cn:.1f} not purity-adjusted (no purity)"
+    )
+    base = f"log2 {log2:+.2f} over {targets} targets, {how}, z {z:+.1f}"
+    strong = abs(z) >= settings["min_z"]
+    low_purity = p is not None and p < settings["min_purity"]
+    if strong and log2 > 0 and cn >= settings["amplification_cn"]:
+        return "amplification", cn, f"{base}: CN >= amplification_cn {settings['amplification_cn']}"
+    if strong and log2 > 0 and cn >= n0 + settings["gain_cn"] - 2:
+        return "gain", cn, f"{base}: CN >= gain threshold {n0 + settings['gain_cn'] - 2:g}, below amplification_cn"
+    if low_purity:
+        return (
+            "not_evaluable",
+            cn,
+            (
+                f"{base}: tumour purity {p:.2f} below min_purity {settings['min_purity']} — a loss or homozygous deletion "
+                "would not be seen, so no loss is excluded"
+            ),
+        )
+    if strong and log2 < 0 and cn < settings["homdel_cn"]:
+        if p is None:
+            return (
+                "loss",
+                cn,
+                f"{base}: deep loss, depth unknown — without a purity a homozygous deletion cannot be told from a one-copy loss",
+            )
+        return "homozygous_deletion", cn, f"{base}: CN < homdel_cn {settings['homdel_cn']}"
+    if strong and log2 < 0 and cn <= n0 + settings["loss_cn"] - 2:
+        depth = "; depth unknown without a purity (could be a homozygous deletion)" if p is None else ""
+        return "loss", cn, f"{base}: CN <= loss threshold {n0 + settings['loss_cn'] - 2:g}{depth}"
+    why = "within the neutral range" if strong or abs(log2) < 0.1 else f"|z| below min_z {settings['min_z']}"
+    if p is None:
+        why += "; not purity-adjusted, a low-purity tumour's loss may look neutral"
+    return "neutral", cn, f"{base}: {why}"
+
+
+def gene_calls(
+    cnr: pd.DataFrame,
+    genes: list[str],
+    chromosome_of: Mapping[str, str],
+    purity: Purity,
+    sex: str | None,
+    settings: Mapping[str, Any],
+    noise: float | None = None,
+) -> list[dict]:
+    """One record per panel gene (panel order): gene, call, log2, fold_change, copy_number, targets, reason.
+
+    ``chromosome_of`` maps a CNVkit contig to its real chromosome (slices of the test genome)."""
+    noise = sample_noise(cnr) if noise is None else noise
+    noisy = not math.isnan(noise) and noise > settings["max_noise"]
+    records = []
+    for gene, rows in _gene_rows(cnr, genes).items():
+        targets = len(rows)
+        contig = rows["chromosome"].iloc[0] if targets else None
+        chromosome = chromosome_of.get(contig, contig) if contig else None
+        log2 = _weighted_log2(rows) if targets else None
+        record = {
+            "gene": gene,
+            "chrom": contig,
+            "start": int(rows["start"].min()) if targets else None,
+            "end": int(rows["end"].max()) if targets else None,
+            "targets": targets,
+            "log2": None if log2 is None else round(log2, 3),
+            "fold_change": None if log2 is None else round(2.0**log2, 3),
+            "purity_adjusted": purity.value is not None,
+        }
+        if not targets:
+            record.update(call="not_evaluable", copy_number=None, reason="no on-target bin passed CNVkit's filters")
+        elif noisy:
+            record.update(
+                call="not_evaluable",
+                copy_number=None,
+                reason=f"sample too noisy for copy number: noise {noise:.3f} > max_noise {settings['max_noise']}",
+            )
+        else:
+            n0, n0_reason = normal_copies(chromosome, sex)
+            call, cn, reason = call_gene(log2, targets, noise, purity, n0, n0_reason, settings)
+            record.update(call=call, copy_number=None if cn is None else round(cn, 2), reason=f"{gene}: {reason}")
+        records.append(record)
+    return records
+
+
+def estimate_purity(somatic: pd.DataFrame, neutral_genes: set[str], settings: Mapping[str, Any]) -> Purity:
+    """Purity from somatic SNV allele fractions: 2 × the median VAF of somatic SNVs (status somatic,
+    VAF ≥ ``min_vaf``) in genes whose copy number looks neutral — the VAF of a clonal heterozygous
+    mutation in a diploid region is p/2. Subclonal mutations pull it down: a lower bound in spirit."""
+    if somatic.empty:
+        return Purity(None, "none", "no purity in the sample sheet and no somatic variants to estimate it")
+    rows = somatic[
+        (somatic["status"] == "somatic")
+        & (somatic["tumour_vaf"] >= settings["min_vaf"])
+        & somatic["gene"].isin(neutral_genes)
+        & (somatic["ref"].str.len() == 1)
+        & (somatic["alt"].str.len() == 1)
+    ]
+    if len(rows) < settings["min_variants"]:
+        return Purity(
+            None,
+            "none",
+            f"no purity in the sample sheet, and {len(rows)} somatic SNV(s) in copy-neutral genes (fewer than "
+            f"{settings['min_variants']}) to estimate it",
+        )
+    value = min(1.0, 2.0 * float(rows["tumour_vaf"].median()))
+    return Purity(
+        round(value, 3),
+        "somatic_vafs",
+        f"estimated as 2 × median VAF of {len(rows)} somatic SNVs in copy-neutral genes (assumes clonal heterozygous "
+        "mutations; subclonal ones make it an underestimate)",
+    )
+
+
+def neutral_looking_genes(cnr: pd.DataFrame, genes: list[str], max_abs_log2: float) -> set[str]:
+    """Genes whose unadjusted log2 is within ±max_abs_log2: where VAFs reflect purity directly."""
+    return {
+        gene for gene, rows in _gene_rows(cnr, genes).items() if len(rows) and abs(_weighted_log2(rows)) <= max_abs_log2
+    }
+
+
+def bins_for_plot(cnr: pd.DataFrame) -> list[dict]:
+    """On-target bins in panel order, log2 clipped to [-5, 5], for the report figure."""
+    bins = on_target(cnr)
+    return [
+        {
+            "chrom": row.chromosome,
+            "start": int(row.start),
+            "gene": row.gene,
+            "log2": round(max(-5.0, min(5.0, row.log2)), 3),
+        }
+        for row in bins.itertuples()
+    ]
