@@ -58,7 +58,10 @@ def test_bad_sheet_lists_every_problem_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert f"{sheet}: 3 problems found:" in result.stderr
     assert "row 1 (line 2), column sample: 'P1 T' contains a space" in result.stderr
-    assert "row 1 (line 2), column type: 'tumor' is not one of tumour, normal, rna (did you mean 'tumour'?)" in result.stderr
+    assert (
+        "row 1 (line 2), column type: 'tumor' is not one of tumour, normal, rna (did you mean 'tumour'?)"
+        in result.stderr
+    )
     assert "row 1 (line 2), column fastq_1: file not found:" in result.stderr
 
 
