@@ -84,7 +84,8 @@ rule cnv_reference_build:
     message:
         "cnv_reference_build: CNVkit reference of {params.kind}"
     run:
-        run_script(rule, input, output, params, wildcards, log)
+        # by name: cnv_reference_matched reuses this rule (use rule), and `rule` would name that one
+        run_script("cnv_reference_build", input, output, params, wildcards, log)
 
 
 use rule cnv_reference_build as cnv_reference_matched with:
