@@ -313,6 +313,8 @@ def test_demo_multiqc_report_names_every_sample_with_presis_metrics(demo_run):
     patient = raw["multiqc_presis_patients_table"]["DEMO-T"]
     assert patient["identity"] == "pass" and patient["tmb_status"] == "not evaluable"
     assert patient["kb_sites_detected"] >= 4  # EGFR L858, exon 19, KRAS G12, ... (report's LoD sites)
+    # copy number: the matched-normal reference is quiet enough, and EGFR is the one amplified gene
+    assert (patient["cnv_status"], patient["cnv_noise_check"], patient["cnv_events"]) == ("evaluable", "pass", 1)
     assert raw["multiqc_presis_qc_checks_table"]["DEMO-T"]["qc"] == "pass"
     assert "presis QC checks" in html and "presis patient summary" in html
 
