@@ -105,7 +105,7 @@ rule report_rna_tsv:
     output:
         tsv=report(
             out("results/{patient}/report/{patient}.report.rna.tsv"),
-            caption="../report/report_json.rst",
+            caption="../report/report_rna_tsv.rst",
             category="Patient reports",
             subcategory="{patient}",
             labels={"patient": "{patient}", "file": "RNA events (TSV)"},
