@@ -3,11 +3,9 @@ its own for a patient with tumour RNA only (mode ``rna-only``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import jinja2
 
-from presis.report.document import SCHEMA_VERSION
+from presis.report.document import report_header
 
 RNA_LIMITATIONS = [
     "Fusions are called from STAR's chimeric reads in annotated genes of the reference used; a fusion with a "
@@ -37,16 +35,7 @@ def rna_only_report(
     *, patient: str, info: dict, rna: dict, kb: dict, provenance: dict, config: dict, generated_at: str | None = None
 ) -> dict:
     return {
-        "schema_version": SCHEMA_VERSION,
-        "generated_at": generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "sections": list(config["report"]["sections"]),
-        "kb": kb,
-        "patient": {
-            "id": patient,
-            "tumour_type": info.get("tumour_type") or None,
-            "purity": info.get("purity"),
-            "sex": info.get("sex") or None,
-        },
+        **report_header(patient, info, kb, config, generated_at),
         "samples": {"tumour": None, "normal": None, "rna": rna["sample"]},
         "mode": "rna-only",
         "level": config["level"],
