@@ -1,0 +1,153 @@
+"""Several tumour samples of one patient through the real workflow: a primary and a relapse
+sharing the patient's one normal, and a third "tumour" that is another person's DNA.
+
+One session run (--keep-going) of patient MT:
+- MT-P, the primary: 45 % of the demo tumour's read pairs; purity 0.7 in the sheet.
+- MT-R, the relapse: another 30 % of the demo tumour's pairs mixed with 50 % of the demo normal's
+  (every somatic VAF about halved); purity 0.4 in the sheet.
+- MT-X: the reads of FOREIGN-N (tests/data/identity: another, simulated person) as a tumour.
+- MT-N: the demo normal, aligned once for all three.
+The primary and the relapse run to two reports; MT-X's identity check against the normal fails
+and stops its report (identity: on_mismatch: stop), and with it the patient's contribution to the
+national variant database. A second invocation on the same results, the sheet without MT-X (the
+swapped sample withdrawn), writes the patient's one contribution.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import DATA, DEMO_READS, Run, run_workflow, write_sheet
+
+from presis.devtools.mixing import in_first_half, write_pairs
+
+pytestmark = pytest.mark.e2e
+
+IDENTITY = DATA / "identity"
+KRAS_G12D = ("chr12_25195146_25260929", 50205, "C", "T")
+
+
+@dataclass
+class MultiTumourRun:
+    run: Run  # the first invocation, with the foreign tumour
+    contribution_run: Run  # the second, without it
+
+
+def mixed_reads(folder: Path) -> dict[str, tuple[Path, Path]]:
+    """The primary's and the relapse's FASTQs from the demo reads, split by a hash of the read name."""
+    tumour = (DEMO_READS / "DEMO-T_R1.fastq.gz", DEMO_READS / "DEMO-T_R2.fastq.gz")
+    normal = (DEMO_READS / "DEMO-N_R1.fastq.gz", DEMO_READS / "DEMO-N_R2.fastq.gz")
+    files = {name: (folder / f"{name}_R1.fastq.gz", folder / f"{name}_R2.fastq.gz") for name in ("MT-P", "MT-R")}
+    write_pairs([(*tumour, lambda read: in_first_half(read, "mt", 0.45))], *files["MT-P"])
+    relapse_tumour = lambda read: not in_first_half(read, "mt", 0.45) and in_first_half(read, "mt", 0.75)  # noqa: E731
+    write_pairs(
+        [(*tumour, relapse_tumour), (*normal, lambda read: in_first_half(read, "mt-normal", 0.5))], *files["MT-R"]
+    )
+    return files
+
+
+def rows(files: dict[str, tuple[Path, Path]], foreign: bool) -> list[dict]:
+    def row(sample: str, kind: str, r1: Path, r2: Path, purity: str = "") -> dict:
+        return {"patient": "MT", "sample": sample, "type": kind, "tumour_type": "LUAD", "lane": "L001",
+                "fastq_1": r1, "fastq_2": r2, "purity": purity}  # fmt: skip
+
+    sheet = [
+        row("MT-P", "tumour", *files["MT-P"], purity="0.7"),
+        row("MT-R", "tumour", *files["MT-R"], purity="0.4"),
+        row("MT-N", "normal", DEMO_READS / "DEMO-N_R1.fastq.gz", DEMO_READS / "DEMO-N_R2.fastq.gz"),
+    ]
+    if foreign:
+        sheet.append(row("MT-X", "tumour", IDENTITY / "FOREIGN-N_R1.fastq.gz", IDENTITY / "FOREIGN-N_R2.fastq.gz"))
+    return sheet
+
+
+@pytest.fixture(scope="session")
+def multitumour_run(tmp_path_factory) -> MultiTumourRun:
+    folder = tmp_path_factory.mktemp("multitumour")
+    files = mixed_reads(folder)
+    outdir = folder / "out"
+    results = outdir / "results" / "MT"
+    # What the tests look at: the two reports (with exports and copy number) and the foreign
+    # tumour's identity check; not MT-X's own calls, which its failed check makes moot.
+    targets = [results / "qc" / "MT-X.identity.json"]
+    for unit in ("MT-P", "MT-R"):
+        targets += [results / "report" / f"{unit}.{ext}" for ext in ("report.json", "report.html", "fhir.json", "maf")]
+        targets.append(results / "cnv" / f"{unit}.copy_number.tsv")
+    sheet = write_sheet(folder / "samples.tsv", rows(files, foreign=True))
+    run = run_workflow(outdir, f"samples={sheet}", extra=("--keep-going", "--", *map(str, targets)))
+    withdrawn = write_sheet(folder / "samples.withdrawn.tsv", rows(files, foreign=False))
+    contribution = results / "vardb" / "MT.contribution.json"
+    second = run_workflow(outdir, f"samples={withdrawn}", extra=("--", str(contribution)))
+    assert second.returncode == 0, second.output[-5000:]
+    return MultiTumourRun(run, second)
+
+
+def report(run: Run, unit: str) -> dict:
+    return json.loads(run.result(f"MT/report/{unit}.report.json").read_text())
+
+
+def g12d_vaf(report: dict) -> float:
+    (variant,) = [v for v in report["variants"] if (v["chrom"], v["pos"], v["ref"], v["alt"]) == KRAS_G12D]
+    return variant["tumour_vaf"]
+
+
+def test_a_primary_and_a_relapse_run_to_two_reports_against_one_normal(multitumour_run):
+    run = multitumour_run.run
+    primary, relapse = report(run, "MT-P"), report(run, "MT-R")
+    assert primary["samples"] == {"tumour": "MT-P", "normal": "MT-N", "other_tumours": ["MT-R", "MT-X"]}
+    assert relapse["samples"] == {"tumour": "MT-R", "normal": "MT-N", "other_tumours": ["MT-P", "MT-X"]}
+    assert (primary["mode"], relapse["mode"]) == ("tumour-normal", "tumour-normal")
+    # Each its own calls: the relapse, half normal reads, shows KRAS G12D at about half the VAF.
+    assert 0.2 <= g12d_vaf(primary) <= 0.4 and 0.08 <= g12d_vaf(relapse) <= 0.25
+    assert g12d_vaf(relapse) < 0.75 * g12d_vaf(primary)
+    for unit in ("MT-P", "MT-R"):
+        assert run.result(f"MT/calls/{unit}.somatic.vcf.gz").exists()
+        assert "Other tumour samples of this patient" in run.result(f"MT/report/{unit}.report.html").read_text()
+        maf = run.result(f"MT/report/{unit}.maf").read_text()
+        assert f"\t{unit}\tMT-N\t" in maf  # Tumor_Sample_Barcode, Matched_Norm_Sample_Barcode
+    # One normal for all three tumours: aligned once, beside each tumour's own alignment.
+    bams = sorted(p.name for p in run.result("MT/align").glob("*.bam"))
+    assert bams == ["MT-N.bam", "MT-P.bam", "MT-R.bam", "MT-X.bam"]
+
+
+def test_purity_is_each_tumour_samples_own(multitumour_run):
+    run = multitumour_run.run
+    assert (report(run, "MT-P")["patient"]["purity"], report(run, "MT-R")["patient"]["purity"]) == (0.7, 0.4)
+    for unit, purity in (("MT-P", 0.7), ("MT-R", 0.4)):
+        cnv = json.loads(run.result(f"MT/cnv/{unit}.cnv.json").read_text())
+        assert (cnv["purity"]["value"], cnv["purity"]["source"]) == (purity, "sample_sheet")
+        html = run.result(f"MT/report/{unit}.report.html").read_text()
+        assert f"Tumour purity (of {unit})" in html
+
+
+def test_a_tumour_of_another_person_among_them_is_caught_by_identity(multitumour_run):
+    run = multitumour_run.run
+    assert run.returncode != 0  # MT-X failed; --keep-going finished the others
+    assert "SAMPLE MISMATCH: tumour MT-X and normal MT-N look like two different people" in run.output
+    assert not run.result("MT/qc/MT-X.identity.json").exists()
+    for unit in ("MT-P", "MT-R"):
+        identity = json.loads(run.result(f"MT/qc/{unit}.identity.json").read_text())
+        assert (identity["status"], identity["tumour"], identity["normal"]) == ("match", unit, "MT-N")
+        assert report(run, unit)["identity"]["verified"] is True
+    assert not run.result("MT/report/MT-X.report.json").exists()
+
+
+def test_the_patient_contributes_once_to_the_variant_database(multitumour_run):
+    run = multitumour_run.contribution_run
+    data = json.loads(run.result("MT/vardb/MT.contribution.json").read_text())
+    somatic = [(v["chrom"], v["pos"], v["ref"], v["alt"]) for v in data["variants"] if v["origin"] == "somatic"]
+    assert len(somatic) == len(set(somatic))  # each variant once for the person
+    # KRAS G12D, in both tumours, is there once (real coordinates: contig offset applied).
+    assert somatic.count(("chr12", 25195146 + 50205 - 1, "C", "T")) == 1
+    called = set()
+    for unit in ("MT-P", "MT-R"):
+        table = run.result(f"MT/filter/{unit}.variants.tsv").read_text().splitlines()
+        header = table[0].split("\t")
+        for line in table[1:]:
+            row = dict(zip(header, line.split("\t"), strict=False))
+            if row["status"] == "somatic" and row["in_panel"] in ("True", "true", "1"):
+                called.add((row["chrom"], row["pos"]))
+    assert len(somatic) == len(called)  # the union of both tumours' calls
