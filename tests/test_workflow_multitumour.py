@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DATA, DEMO_READS, Run, run_workflow, write_sheet
+from conftest import DATA, DEMO_READS, Run, demo_row, run_workflow, write_sheet
 
 from presis.devtools.mixing import in_first_half, write_pairs
 
@@ -65,9 +65,14 @@ def rows(files: dict[str, tuple[Path, Path]], foreign: bool) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def multitumour_run(tmp_path_factory) -> MultiTumourRun:
+def primary_and_relapse_reads(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    return mixed_reads(tmp_path_factory.mktemp("multitumour_reads"))
+
+
+@pytest.fixture(scope="session")
+def multitumour_run(tmp_path_factory, primary_and_relapse_reads) -> MultiTumourRun:
     folder = tmp_path_factory.mktemp("multitumour")
-    files = mixed_reads(folder)
+    files = primary_and_relapse_reads
     outdir = folder / "out"
     results = outdir / "results" / "MT"
     # What the tests look at: the two reports (with exports and copy number) and the foreign
@@ -151,3 +156,64 @@ def test_the_patient_contributes_once_to_the_variant_database(multitumour_run):
             if row["status"] == "somatic" and row["in_panel"] in ("True", "true", "1"):
                 called.add((row["chrom"], row["pos"]))
     assert len(somatic) == len(called)  # the union of both tumours' calls
+
+
+# --- the paths (dry run): a patient with one tumour keeps today's paths exactly -----------------
+
+# Every file below results/DEMO/ of the bundled RNA example (config/samples.rna.tsv), as the
+# workflow listed it before several tumours per patient existed (`snakemake -n --summary`).
+ONE_TUMOUR_PATHS = """
+align/DEMO-N.L001.sorted.bam align/DEMO-N.bam align/DEMO-N.bam.bai align/DEMO-T.L001.sorted.bam align/DEMO-T.bam
+align/DEMO-T.bam.bai annotate/DEMO.csq.bcf annotate/DEMO.germline.csq.bcf annotate/DEMO.germline.tsv
+annotate/DEMO.variants.tsv calls/DEMO.candidates.bcf calls/DEMO.error_profile.json calls/DEMO.germline.vcf.gz
+calls/DEMO.germline.vcf.gz.tbi calls/DEMO.somatic.vcf.gz calls/DEMO.somatic.vcf.gz.tbi
+calls/shards/DEMO.000.candidates.bcf calls/shards/DEMO.000.germline.bcf calls/shards/DEMO.001.candidates.bcf
+calls/shards/DEMO.001.germline.bcf calls/shards/DEMO.002.candidates.bcf calls/shards/DEMO.002.germline.bcf
+calls/shards/DEMO.003.candidates.bcf calls/shards/DEMO.003.germline.bcf cnv/DEMO-N.antitargetcoverage.cnn
+cnv/DEMO-N.targetcoverage.cnn cnv/DEMO-T.antitargetcoverage.cnn cnv/DEMO-T.targetcoverage.cnn cnv/DEMO.cnr
+cnv/DEMO.cns cnv/DEMO.cnv.json cnv/DEMO.copy_number.tsv cnv/DEMO.reference.cnn coverage/DEMO-N.mosdepth.summary.txt
+coverage/DEMO-N.regions.bed.gz coverage/DEMO-N.thresholds.bed.gz coverage/DEMO-T.mosdepth.summary.txt
+coverage/DEMO-T.regions.bed.gz coverage/DEMO-T.thresholds.bed.gz filter/DEMO.variants.tsv interpret/DEMO.lod.tsv
+interpret/DEMO.variants.tsv qc/DEMO-N.L001.fastp.html qc/DEMO-N.L001.fastp.json qc/DEMO-N.L001.trimmed_R1.fastq.gz
+qc/DEMO-N.L001.trimmed_R2.fastq.gz qc/DEMO-N.samtools_stats.txt qc/DEMO-R.L001.fastp.html qc/DEMO-R.L001.fastp.json
+qc/DEMO-R.L001.trimmed_R1.fastq.gz qc/DEMO-R.L001.trimmed_R2.fastq.gz qc/DEMO-T.L001.fastp.html
+qc/DEMO-T.L001.fastp.json qc/DEMO-T.L001.trimmed_R1.fastq.gz qc/DEMO-T.L001.trimmed_R2.fastq.gz
+qc/DEMO-T.samtools_stats.txt qc/DEMO.ffpe.json qc/DEMO.germline.bcftools_stats.txt qc/DEMO.identity.bcf
+qc/DEMO.identity.json qc/DEMO.somatic.bcftools_stats.txt report/DEMO.fhir.json report/DEMO.maf report/DEMO.report.html
+report/DEMO.report.json report/DEMO.report.rna.tsv report/DEMO.report.tsv rna/DEMO-R.Chimeric.out.junction
+rna/DEMO-R.Log.final.out rna/DEMO-R.SJ.out.tab rna/DEMO-R.bam rna/DEMO-R.bam.bai rna/DEMO-R.flagstat.json
+rna/DEMO-R.rna.json rna/DEMO-R.rna_events.tsv rna/DEMO-R.star.bam tmb/DEMO.tmb.json vardb/DEMO.contribution.json
+""".split()
+
+
+def test_paths_of_one_and_of_several_tumour_samples(tmp_path, primary_and_relapse_reads):
+    """The demo patient with RNA (one tumour) beside patient MT with a primary, a relapse, a normal
+    and an RNA sample of the relapse, in one dry run."""
+    reads = DATA / "reads"
+    sheet = [
+        demo_row(), demo_row("DEMO-N", "normal"),
+        demo_row("DEMO-R", "rna", fastq_1=reads / "rna" / "DEMO-R_R1.fastq.gz", fastq_2=reads / "rna" / "DEMO-R_R2.fastq.gz"),
+        *rows(primary_and_relapse_reads, foreign=False)[:2],
+        {**rows(primary_and_relapse_reads, foreign=False)[2], "fastq_1": IDENTITY / "FOREIGN-N_R1.fastq.gz",
+         "fastq_2": IDENTITY / "FOREIGN-N_R2.fastq.gz"},
+        {"patient": "MT", "sample": "MT-RNA", "type": "rna", "tumour_type": "LUAD", "lane": "L001", "tumour_sample": "MT-R",
+         "fastq_1": reads / "rna" / "RNA-GB-R_R1.fastq.gz", "fastq_2": reads / "rna" / "RNA-GB-R_R2.fastq.gz"},
+    ]  # fmt: skip
+    outdir = tmp_path / "out"
+    run = run_workflow(outdir, f"samples={write_sheet(tmp_path / 'samples.tsv', sheet)}", extra=("-n", "--summary"))
+    assert run.returncode == 0, run.output[-5000:]
+    listed = {line.split("\t")[0] for line in run.output.splitlines() if line.startswith(str(outdir))}
+    below = lambda patient: {path.split(f"/results/{patient}/")[1] for path in listed if f"/results/{patient}/" in path}  # noqa: E731
+    assert sorted(below("DEMO")) == sorted(ONE_TUMOUR_PATHS)
+    several = below("MT")
+    for unit in ("MT-P", "MT-R"):
+        for path in ("calls/{u}.somatic.vcf.gz", "report/{u}.report.html", "report/{u}.report.json",
+                     "report/{u}.fhir.json", "report/{u}.maf", "cnv/{u}.copy_number.tsv", "qc/{u}.identity.json",
+                     "qc/{u}.somatic.bcftools_stats.txt", "interpret/{u}.lod.tsv", "tmb/{u}.tmb.json"):  # fmt: skip
+            assert path.format(u=unit) in several
+    # Once for the patient: the normal's alignment and germline calls, the CNVkit reference, the contribution.
+    for path in ("align/MT-N.bam", "calls/MT.germline.vcf.gz", "cnv/MT.reference.cnn", "vardb/MT.contribution.json"):
+        assert path in several
+    assert not any(name.startswith(("calls/MT.somatic", "report/MT.")) for name in several)
+    # The RNA sample belongs to the relapse: its events table is beside the relapse's report only.
+    assert "report/MT-R.report.rna.tsv" in several and "report/MT-P.report.rna.tsv" not in several
