@@ -3,7 +3,7 @@ sharing the patient's one normal, and a third "tumour" that is another person's 
 
 One session run (--keep-going) of patient MT:
 - MT-P, the primary: 45 % of the demo tumour's read pairs; purity 0.7 in the sheet.
-- MT-R, the relapse: another 30 % of the demo tumour's pairs mixed with 50 % of the demo normal's
+- MT-R, the relapse: another 20 % of the demo tumour's pairs mixed with 60 % of the demo normal's
   (every somatic VAF about halved); purity 0.4 in the sheet.
 - MT-X: the reads of FOREIGN-N (tests/data/identity: another, simulated person) as a tumour.
 - MT-N: the demo normal, aligned once for all three.
@@ -42,9 +42,9 @@ def mixed_reads(folder: Path) -> dict[str, tuple[Path, Path]]:
     normal = (DEMO_READS / "DEMO-N_R1.fastq.gz", DEMO_READS / "DEMO-N_R2.fastq.gz")
     files = {name: (folder / f"{name}_R1.fastq.gz", folder / f"{name}_R2.fastq.gz") for name in ("MT-P", "MT-R")}
     write_pairs([(*tumour, lambda read: in_first_half(read, "mt", 0.45))], *files["MT-P"])
-    relapse_tumour = lambda read: not in_first_half(read, "mt", 0.45) and in_first_half(read, "mt", 0.75)  # noqa: E731
+    relapse_tumour = lambda read: not in_first_half(read, "mt", 0.45) and in_first_half(read, "mt", 0.65)  # noqa: E731
     write_pairs(
-        [(*tumour, relapse_tumour), (*normal, lambda read: in_first_half(read, "mt-normal", 0.5))], *files["MT-R"]
+        [(*tumour, relapse_tumour), (*normal, lambda read: in_first_half(read, "mt-normal", 0.6))], *files["MT-R"]
     )
     return files
 
@@ -106,8 +106,8 @@ def test_a_primary_and_a_relapse_run_to_two_reports_against_one_normal(multitumo
     assert relapse["samples"] == {"tumour": "MT-R", "normal": "MT-N", "other_tumours": ["MT-P", "MT-X"]}
     assert (primary["mode"], relapse["mode"]) == ("tumour-normal", "tumour-normal")
     # Each its own calls: the relapse, half normal reads, shows KRAS G12D at about half the VAF.
-    assert 0.2 <= g12d_vaf(primary) <= 0.4 and 0.08 <= g12d_vaf(relapse) <= 0.25
-    assert g12d_vaf(relapse) < 0.75 * g12d_vaf(primary)
+    assert 0.18 <= g12d_vaf(primary) <= 0.4 and 0.06 <= g12d_vaf(relapse) <= 0.22
+    assert g12d_vaf(relapse) < 0.8 * g12d_vaf(primary)
     for unit in ("MT-P", "MT-R"):
         assert run.result(f"MT/calls/{unit}.somatic.vcf.gz").exists()
         assert "Other tumour samples of this patient" in run.result(f"MT/report/{unit}.report.html").read_text()
@@ -147,15 +147,15 @@ def test_the_patient_contributes_once_to_the_variant_database(multitumour_run):
     assert len(somatic) == len(set(somatic))  # each variant once for the person
     # KRAS G12D, in both tumours, is there once (real coordinates: contig offset applied).
     assert somatic.count(("chr12", 25195146 + 50205 - 1, "C", "T")) == 1
-    called = set()
+    called = {}
     for unit in ("MT-P", "MT-R"):
         table = run.result(f"MT/filter/{unit}.variants.tsv").read_text().splitlines()
         header = table[0].split("\t")
-        for line in table[1:]:
-            row = dict(zip(header, line.split("\t"), strict=False))
-            if row["status"] == "somatic" and row["in_panel"] in ("True", "true", "1"):
-                called.add((row["chrom"], row["pos"]))
-    assert len(somatic) == len(called)  # the union of both tumours' calls
+        rows = [dict(zip(header, line.split("\t"), strict=False)) for line in table[1:]]
+        called[unit] = {(r["chrom"], r["pos"]) for r in rows if r["status"] == "somatic" and r["in_panel"] == "True"}
+    shared = called["MT-P"] & called["MT-R"]
+    assert len(shared) >= 10  # the relapse carries most of the primary's mutations...
+    assert len(somatic) == len(called["MT-P"] | called["MT-R"])  # ...and the person counts each once
 
 
 # --- the paths (dry run): a patient with one tumour keeps today's paths exactly -----------------
