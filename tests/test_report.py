@@ -99,7 +99,7 @@ def test_a_report_names_its_tumour_sample_and_the_patients_other_tumours(tmp_pat
     assert "Tumour purity (of T1)" in html
     # One tumour: no list of others, the header as before.
     alone = make_report(tmp_path)
-    assert alone["samples"]["other_tumours"] == [] and "Other tumour samples" not in render_html(alone)
+    assert alone["samples"] == {"tumour": "T1", "normal": "N1"} and "Other tumour samples" not in render_html(alone)
 
 
 MISMATCH = {"status": "mismatch", "warning": True, "message": "SAMPLE MISMATCH: tumour T1 and normal N1 look like two different people",

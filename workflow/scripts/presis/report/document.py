@@ -178,9 +178,13 @@ def build_report(
     counts = filter_counts(table)
     return {
         **report_header(patient, info, kb, config, generated_at),
-        # The tumour sample this report is about, and the patient's other tumour samples (each
-        # with a report of its own, against the same normal).
-        "samples": {"tumour": tumour, "normal": normal, "other_tumours": list(other_tumours or [])},
+        # The tumour sample this report is about, and the patient's other tumour samples when it
+        # has several (each analysed separately, against the same normal).
+        "samples": {
+            "tumour": tumour,
+            "normal": normal,
+            **({"other_tumours": list(other_tumours)} if other_tumours else {}),
+        },
         "mode": "tumour-normal" if normal else "tumour-only",
         "level": config["level"],
         "panel": {"name": config["panel"]["name"], "genes": sorted({c["gene"] for c in tumour_coverage})},
