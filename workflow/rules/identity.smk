@@ -1,7 +1,8 @@
 # Sample identity: are the tumour and the normal from one person? Both are genotyped at the
 # configured common SNP sites inside the panel, and compared allowing for loss of
-# heterozygosity (presis/calling/identity.py). A mismatch stops the patient's report unless
-# identity: on_mismatch: warn. Tumour-only and germline-only patients are not checked.
+# heterozygosity (presis/calling/identity.py). A mismatch stops the report unless
+# identity: on_mismatch: warn. Each tumour sample of a patient is checked against the normal
+# ({unit}: common.smk). Tumour-only and germline-only patients are not checked.
 
 
 rule identity_sites:
@@ -57,7 +58,7 @@ rule identity_bcftools:
     conda:
         "../../envs/bcftools.yaml"
     message:
-        "identity_bcftools: genotype tumour and normal of {wildcards.unit} at the identity sites"
+        "identity_bcftools: genotype tumour ({wildcards.unit}) and normal of {wildcards.patient} at the identity sites"
     shell:
         # -C alleles: genotypes for the site's own alleles; -G -: each sample called alone, so
         # one sample's reads never pull the other's genotype (hom-ref sites are kept).
@@ -89,6 +90,6 @@ rule identity_check:
     conda:
         "../../envs/python.yaml"
     message:
-        "identity_check: is the normal of {wildcards.unit} from the tumour's person?"
+        "identity_check: is the normal of {wildcards.patient} from the person of tumour {params.tumour}?"
     script:
         "../scripts/identity_check.py"

@@ -86,7 +86,7 @@ rule report_build:
         # None for a patient with tumour RNA alone (report_build.py then builds the RNA-only report).
         tumour=lambda wildcards: samplesheet.unit_tumour(SHEET, wildcards.patient, wildcards.unit),
         normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
-        # The patient's other tumour samples, each with a report of its own (named in the header).
+        # The patient's other tumour samples, each analysed separately (named in the header).
         other_tumours=lambda wildcards: other_tumours(wildcards),
     log:
         out("logs/{patient}/report_build/{unit}.log"),
