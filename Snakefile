@@ -1,5 +1,6 @@
 # presis: FASTQ -> QC -> alignment -> calling -> annotation -> panel filter -> tumour report.
 # Configuration precedence: built-in defaults < config/levels/level{N}.yaml < --configfile < --config.
+import os
 import sys
 from pathlib import Path
 
@@ -10,10 +11,15 @@ min_version("9.0")
 
 REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+# The same library for `script:` jobs, which run in new Python processes: an installed presis
+# (an editable install of another checkout) would otherwise come first on their path.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(REPO / "workflow" / "scripts"), os.environ.get("PYTHONPATH")])
+)
 
 from presis.inputs.config import merged_config, resolve_paths, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402
-from presis.inputs import samplesheet  # noqa: E402
+from presis.inputs import reference_cache, samplesheet  # noqa: E402
 from presis.step_runner import run_script  # noqa: E402
 
 # Configuration and sample sheet are checked before any job starts; every problem is listed.
@@ -24,6 +30,8 @@ try:
     config.clear()
     config.update(resolve_paths(RECORDED_CONFIG, REPO))
     SHEET = samplesheet.load_sheet(config["samples"])
+    # Where the prepared reference lives (and a clear error for a missing reference file).
+    PREPARED = reference_cache.prepared(config["reference"])
 except InputError as error:
     raise WorkflowError(f"presis cannot start — fix the input and run again.\n{error}") from None
 

@@ -13,6 +13,7 @@ rule align_bwa:
     params:
         rg=read_group,
         batch=config["align"]["batch_bases"],
+        index=BWA_PREFIX,
     log:
         out("logs/{patient}/align_bwa/{sample}.{lane}.log"),
     benchmark:
@@ -28,7 +29,7 @@ rule align_bwa:
         "align_bwa: bwa mem {wildcards.sample} lane {wildcards.lane}"
     shell:
         """
-        bwa mem -t {threads} -K {params.batch} -R '{params.rg}' {input.ref:q} {input.r1:q} {input.r2:q} 2> {log:q} \
+        bwa mem -t {threads} -K {params.batch} -R '{params.rg}' {params.index:q} {input.r1:q} {input.r2:q} 2> {log:q} \
           | samtools fixmate -m - - 2>> {log:q} \
           | samtools sort -T {output:q}.tmp -o {output:q} - 2>> {log:q}
         """

@@ -44,15 +44,20 @@ def gff3_contigs(path: str | Path) -> set[str]:
 
 def check_reference(fasta: str | Path, gff3: str | Path, panel: str | Path | None) -> None:
     """The FASTA, the annotation and the panel (when given as a BED) must name the same contigs."""
-    contigs = list(pysam.FastaFile(str(fasta)).references)
+    check_contigs(list(pysam.FastaFile(str(fasta)).references), gff3_contigs(gff3), panel, fasta, gff3)
+
+
+def check_contigs(
+    contigs: list[str], annotated: set[str], panel: str | Path | None, fasta: str | Path, gff3: str | Path
+) -> None:
+    """check_reference on the contig names a prepared reference recorded (presis.inputs.reference_cache)."""
     problems = []
     if panel:
         try:
             read_panel(panel, contigs)
         except InputError as error:
             problems += [f"panel {panel}: {p}" for p in error.problems]
-    annotated = gff3_contigs(gff3)
-    if not annotated & set(contigs):
+    if not set(annotated) & set(contigs):
         problems.append(
             f"the GFF3 {gff3} names none of the FASTA's contigs ({', '.join(contigs[:5])}…): "
             "FASTA and annotation must come from the same reference (check chr prefixes and build)"
