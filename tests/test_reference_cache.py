@@ -184,5 +184,5 @@ def test_a_given_bwa_index_is_not_rebuilt_and_bwa_mem_reads_it(demo_run, tmp_pat
     out = proc.stdout + proc.stderr
     assert "reference_bwa_index" not in out
     assert "reference_cache_genome" in out  # the empty cache still needs the FASTA index ...
-    bwa_lines = [line for line in out.splitlines() if "bwa mem" in line]
+    bwa_lines = [line for line in out.splitlines() if "bwa mem -t" in line]
     assert bwa_lines and all(str(prefix) in line for line in bwa_lines)  # ... but not bwa's
