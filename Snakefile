@@ -71,6 +71,8 @@ localrules:
     provenance_versions,
     provenance_config,
     reference_shards,
+    reference_panel_annotation,
+    reference_ready,
     panel_from_genes,
     call_gather,
     call_classify,

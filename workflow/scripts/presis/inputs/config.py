@@ -87,7 +87,6 @@ PATH_KEYS = (
     ("reference", "gff3"),
     ("reference", "contigs"),
     ("reference", "mane"),
-    ("reference", "bwa_index"),
     ("reference", "fai"),
     ("panel", "bed"),
     ("panel", "genes"),
