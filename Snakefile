@@ -1,6 +1,5 @@
 # presis: FASTQ -> QC -> alignment -> calling -> annotation -> panel filter -> tumour report.
 # Configuration precedence: built-in defaults < config/levels/level{N}.yaml < --configfile < --config.
-import os
 import sys
 from pathlib import Path
 
@@ -11,11 +10,6 @@ min_version("9.0")
 
 REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
-# The same library for `script:` jobs, which run in new Python processes: an installed presis
-# (an editable install of another checkout) would otherwise come first on their path.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [str(REPO / "workflow" / "scripts"), os.environ.get("PYTHONPATH")])
-)
 
 from presis.inputs.config import merged_config, resolve_paths, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402

@@ -13,7 +13,8 @@ rule align_bwa:
     params:
         rg=read_group,
         batch=config["align"]["batch_bases"],
-        index=BWA_PREFIX,
+        # the prefix bwa index wrote (the site's own index, or the prepared reference's)
+        index=lambda wildcards, input: os.path.splitext(input.index[0])[0],
     log:
         out("logs/{patient}/align_bwa/{sample}.{lane}.log"),
     benchmark:

@@ -32,13 +32,12 @@ PANEL_GIVEN = bool(config["panel"].get("bed"))
 PANEL_BED = config["panel"]["bed"] if PANEL_GIVEN else out("results/reference/panel.bed")
 # The prepared reference (FASTA index, bwa index, annotation index) lives in the reference cache,
 # built once per reference and shared by every run and output folder (presis.inputs.reference_cache).
-# Each part's build rule (rules/reference.smk) is defined only while that part is missing.
+# Each part's build step (rules/reference.smk) is defined only while that part is missing.
 REF_FASTA = str(PREPARED.fasta)
 REF_FAI = str(PREPARED.fai)
-BWA_PREFIX = str(PREPARED.bwa_prefix)
 BWA_INDEX = [str(f) for f in PREPARED.bwa_files]
-# The annotation of the genes the panel touches (rule reference_panel_annotation): what every
-# annotation step reads, so that none reads the whole GFF3.
+# The annotation of the genes the panel touches, made by reference_panel_annotation, is what
+# every annotation step reads, so that none reads the whole GFF3.
 PANEL_GFF3 = out("results/reference/panel.gff3.gz")
 # The knowledge base, as rule inputs (a KB edit re-interprets every patient).
 KB_INPUTS = {

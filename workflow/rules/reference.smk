@@ -26,6 +26,8 @@ if not PREPARED.genome_ready():
         resources:
             mem_mb=res("reference_cache_genome")["mem_mb"],
             runtime=res("reference_cache_genome")["runtime"],
+        conda:
+            "../../envs/python.yaml"
         message:
             "reference_cache_genome: the FASTA and its index, once, into the reference cache ({output.manifest})"
         script:
@@ -78,6 +80,8 @@ if not PREPARED.annotation_ready():
         resources:
             mem_mb=res("reference_cache_annotation")["mem_mb"],
             runtime=res("reference_cache_annotation")["runtime"],
+        conda:
+            "../../envs/python.yaml"
         message:
             "reference_cache_annotation: the GFF3 sorted and indexed, once, into the reference cache ({output.manifest})"
         script:
@@ -96,7 +100,6 @@ rule reference_prepare:
         checksums=out("results/provenance/reference_checksums.json"),
     params:
         optional={k: REFERENCE.get(k) for k in ("contigs", "mane")},
-        cache=str(reference_cache.cache_dir(REFERENCE)),
     log:
         out("logs/reference/reference_prepare.log"),
     benchmark:

@@ -19,7 +19,7 @@ files = {
 }
 if panel:
     files["panel"] = panel
-cache = Path(snakemake.params.cache)
+cache = Path(snakemake.input.genome).parents[1]  # <cache>/genome-<sha>/manifest.json
 checksums = {
     name: {"file": str(path).rsplit("/", 1)[-1], "sha256": file_sha256(path, cache)}
     for name, path in sorted(files.items())
