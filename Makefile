@@ -1,6 +1,6 @@
 # Shortcuts; README's Quick start shows the underlying commands.
 CORES ?= 2
-.PHONY: setup demo test lint bench bench-calling
+.PHONY: setup demo test lint bench bench-calling bench-realreads
 setup:
 	bash setup.sh
 demo: setup
@@ -13,3 +13,5 @@ bench: setup
 	.venv/bin/python tests/benchmarks/bench_overhead.py
 bench-calling: setup
 	.venv/bin/python tests/benchmarks/bench_calling.py
+bench-realreads: setup
+	.venv/bin/python tests/benchmarks/bench_realreads.py

@@ -1,5 +1,6 @@
 # presis: FASTQ -> QC -> alignment -> calling -> annotation -> panel filter -> tumour report.
 # Configuration precedence: built-in defaults < config/levels/level{N}.yaml < --configfile < --config.
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,11 @@ min_version("9.0")
 
 REPO = Path(workflow.basedir)
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+# Snakemake appends a `script:` job's folder to its sys.path after site-packages, so an installed
+# presis (e.g. the editable install of another checkout) would win there: jobs get this library first.
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "workflow" / "scripts"), os.environ.get("PYTHONPATH")]))
+)
 
 from presis.inputs.config import merged_config, resolve_paths, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402
@@ -28,6 +34,9 @@ try:
     PREPARED = reference_cache.prepared(config["reference"])
 except InputError as error:
     raise WorkflowError(f"presis cannot start — fix the input and run again.\n{error}") from None
+
+
+report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
@@ -55,6 +64,8 @@ include: "workflow/rules/interpret.smk"
 include: "workflow/rules/analyses.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/vardb.smk"
+include: "workflow/rules/exports.smk"
+include: "workflow/rules/multiqc.smk"
 
 
 # On a cluster these steps run on the main Snakemake process's machine, not as jobs: each reads
@@ -84,6 +95,9 @@ localrules:
     ffpe_check,
     germline_findings,
     vardb_contribution,
+    exports_fhir,
+    exports_maf,
+    qc_multiqc_presis,
 
 
 onsuccess:

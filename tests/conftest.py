@@ -15,6 +15,30 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
+
+
+# The repository's knowledge base, gene roles and hotspot table, read once for every test.
+@pytest.fixture(scope="session")
+def kb():
+    from presis.interpretation import kb as K
+
+    return K.load(K.KBFiles.in_repo(REPO))
+
+
+@pytest.fixture(scope="session")
+def roles():
+    from presis.interpretation import kb as K
+
+    return K.load_gene_roles(K.KBFiles.in_repo(REPO).gene_roles)
+
+
+@pytest.fixture(scope="session")
+def hotspots():
+    from presis.interpretation.hotspots import Hotspots
+
+    return Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt")
+
+
 DEMO_READS = DATA / "reads" / "demo"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 # The test session's reference cache (reference.cache defaults below $XDG_CACHE_HOME): shared on
@@ -160,8 +184,8 @@ def planted_reads(tmp_path_factory):
 
     from presis.devtools import simulate
 
-    fasta = DATA / "genome" / "presis-test-GRCh38.fa.gz"
-    reference = simulate.load_reference(fasta)
+    fasta = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
+    reference = simulate.load_reference(fasta, simulate.GENOME_V1_CONTIGS)  # the seeded set, as made on v1
     targets = simulate.read_targets(REPO / "config" / "panels" / "presis-demo.bed")
     msi_settings = yaml.safe_load((REPO / "config" / "defaults.yaml").read_text())["msi"]
     germline = [

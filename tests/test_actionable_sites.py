@@ -8,16 +8,10 @@ from conftest import DATA, REPO
 
 from presis.annotation.transcripts import load_transcripts
 from presis.inputs.bed import PanelIndex, read_panel
-from presis.interpretation import kb as K
 from presis.interpretation.biomarker_sites import at_site, evaluate, kb_sites
 from presis.interpretation.hotspots import Hotspots
 
 EGFR = "ENST00000275493"
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return K.load(K.KBFiles.in_repo(REPO))
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +20,7 @@ def sites(kb):
     return kb_sites(
         kb,
         Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt"),
-        load_transcripts(DATA / "genome" / "presis-test-GRCh38.gff3.gz"),
+        load_transcripts(DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"),
         lambda contig, start, end: bool(panel.genes_at(contig, start, end)),
     )
 

@@ -69,6 +69,6 @@ def test_indel_f1(ci_scenario):
 
 def test_low_vaf_recall_at_depth(ci_scenario):
     score = bench.low_vaf_deep(ci_scenario)
-    if score.tp + score.fn == 0:
-        pytest.skip("the CI scenario has no variant at VAF 0.03-0.05 with depth >= 300")
+    # The CI scenario plants 16 variants at VAF 0.035/0.045 at ~400x; a few sites may sample below 300x.
+    assert score.tp + score.fn >= 10, f"too few variants at VAF 0.03-0.05 with depth >= 300: {score}"
     assert score.recall >= LOW_VAF_DEEP_RECALL, f"{score}\n{evidence(ci_scenario)}"

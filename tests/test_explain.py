@@ -1,17 +1,10 @@
 """Reasons in words, and which likely-germline variants are referred for germline testing."""
 
 import pytest
-from conftest import REPO
 
-from presis.interpretation.hotspots import Hotspots
 from presis.interpretation.reasons import REFERRAL, germline_referral, reason
 
 GENES = {"TP53", "BRCA2", "EGFR"}
-
-
-@pytest.fixture(scope="module")
-def hotspots():
-    return Hotspots.load(REPO / "config/kb/hotspots_single_aa_change.hg19.txt")
 
 
 def row(**changes):

@@ -14,7 +14,7 @@ from presis.annotation.transcripts import load_transcripts
 from presis.calling import germline
 from presis.inputs.contigs import ContigMap
 
-GENOME = DATA / "genome" / "presis-test-GRCh38.fa.gz"
+GENOME = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
 HEADER = """##fileformat=VCFv4.2
 ##contig=<ID=chr17,length=7843138>
 ##FILTER=<ID=PASS,Description="All filters passed">
@@ -44,7 +44,7 @@ def write_vcf(path: Path, records: list[str] = RECORDS) -> Path:
 
 @pytest.fixture(scope="module")
 def transcripts():
-    return load_transcripts(DATA / "genome/presis-test-GRCh38.gff3.gz")
+    return load_transcripts(DATA / "genome/presis-test-GRCh38.v2.gff3.gz")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ import pytest
 from conftest import DATA, REPO
 
 from presis.annotation.transcripts import load_transcripts
+from presis.errors import InputError
+from presis.inputs.gene_list import read_gene_list
 from presis.interpretation import germline_findings as G
 
 KB = REPO / "config" / "kb"
@@ -15,10 +17,10 @@ KB = REPO / "config" / "kb"
 @pytest.fixture(scope="module")
 def context():
     return {
-        "genes": G.read_gene_list(KB / "cancer_predisposition_genes.txt"),
+        "genes": set(read_gene_list(KB / "cancer_predisposition_genes.txt")),
         "known": G.read_known(KB / "germline_known_variants.tsv"),
         "lof": G.lof_genes(KB / "gene_roles.tsv"),
-        "transcripts": load_transcripts(DATA / "genome" / "presis-test-GRCh38.gff3.gz"),
+        "transcripts": load_transcripts(DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"),
         "nmd_distance": 50,
     }
 
@@ -62,10 +64,25 @@ def test_nothing_without_consent_or_without_a_normal(context):
         assert result["status"] == "not analysed" and result["candidates"] == [] and result["excluded"] == []
 
 
-def test_known_benign_truncation_is_never_a_candidate(context):
+def test_known_benign_truncation_is_never_a_candidate(context, tmp_path):
+    # The shipped list no longer holds BRCA2 p.(Lys3326Ter) (no verifiable public record was reachable,
+    # see config/kb/CHANGELOG.md 2026.12.0): the rule is tested on a site's own benign row.
+    known = tmp_path / "known.tsv"
+    known.write_text(
+        "gene\thgvs_c\thgvs_p\tclassification\trsid\tsource\tverified_by\n"
+        "BRCA2\tc.9976A>T\tp.(Lys3326Ter)\tbenign\trs11571833\tsite list\ttest row\n"
+    )
     brca2 = pd.DataFrame([call("BRCA2", "ENST00000380152", 1, "c.9976A>T", "p.(Lys3326Ter)", "stop_gained")])
-    result = G.findings(brca2, consent="yes", **context)
+    result = G.findings(brca2, consent="yes", **{**context, "known": G.read_known(known)})
     assert result["candidates"] == [] and "known benign (rs11571833" in result["excluded"][0]["reason"]
+
+
+def test_every_known_variant_names_its_verification():
+    table = pd.read_csv(KB / "germline_known_variants.tsv", sep="\t", comment="#", dtype=str, keep_default_na=False)
+    assert len(table) >= 4 and "verified_by" in table.columns
+    assert all(value.strip() for value in table["verified_by"]), table[["gene", "hgvs_c", "verified_by"]]
+    text = (KB / "germline_known_variants.tsv").read_text().lower()
+    assert "to be verified" not in text and "verify each entry" not in text
 
 
 def test_nmd_escape_in_the_penultimate_exon_near_the_last_junction(context):
@@ -74,3 +91,11 @@ def test_nmd_escape_in_the_penultimate_exon_near_the_last_junction(context):
     assert G.nmd_escape(tx, penultimate[0] + 10, 50).startswith("11 bases before the last exon-exon junction")
     assert G.nmd_escape(tx, penultimate[0] + 60, 50) is None
     assert G.nmd_escape(tx, sorted(tx.exons)[0][0], 50).startswith("in the last exon")
+
+
+def test_loss_of_function_genes_are_the_kb_tumour_suppressors_and_a_bad_roles_table_is_refused(context, tmp_path):
+    assert {"TP53", "BAP1", "PBRM1"} <= context["lof"] and "KRAS" not in context["lof"]
+    bad = tmp_path / "gene_roles.tsv"
+    bad.write_text("gene\trole\tsource\nTP53\tsuppressor\tCGC\n")
+    with pytest.raises(InputError, match="role 'suppressor' of TP53"):
+        G.lof_genes(bad)

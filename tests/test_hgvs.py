@@ -15,9 +15,9 @@ from presis.errors import InputError
 
 DATA = Path(__file__).parent / "data"
 GENOME = DATA / "genome"
-FASTA = GENOME / "presis-test-GRCh38.fa.gz"
-GFF3 = GENOME / "presis-test-GRCh38.gff3.gz"
-HOTSPOTS = GENOME / "hotspot_checks.vcf"
+FASTA = GENOME / "presis-test-GRCh38.v2.fa.gz"
+GFF3 = GENOME / "presis-test-GRCh38.v2.gff3.gz"
+HOTSPOTS = GENOME / "hotspot_checks.v2.vcf"
 EXPECTED = DATA / "expected_hgvs.tsv"
 PANEL = DATA.parent.parent / "config" / "panels" / "presis-demo.bed"
 TRUTH = [DATA / "reads" / "demo" / f"DEMO.{kind}_truth.vcf.gz" for kind in ("somatic", "germline")]

@@ -39,7 +39,9 @@ def test_reportable_rows_are_classified_for_the_tumour_type(classify):
     assert {t["therapy"] for t in json.loads(g12d["therapies"])} == {"cetuximab", "panitumumab"}
     assert "OS3" in g12d["oncogenicity_criteria"].split(";")
     assert all(g13d[column] is None for column in COLUMNS)  # filtered: no tier, not a finding
-    assert classify(pd.DataFrame(ROWS), "LUAD").loc[0, "amp_tier"] == "II-C"
+    # Issue 18: colorectal anti-EGFR resistance is not evidence for a lung cancer (it was II-C before).
+    luad = classify(pd.DataFrame(ROWS), "LUAD").loc[0]
+    assert luad["amp_tier"] == "III" and json.loads(luad["therapies"]) == []
 
 
 def test_an_empty_table_gets_the_columns(classify):

@@ -11,24 +11,8 @@ from conftest import REPO
 
 from presis.errors import InputError
 from presis.interpretation import kb as K
-from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
-
-
-@pytest.fixture(scope="module")
-def kb() -> K.KnowledgeBase:
-    return K.load(FILES)
-
-
-@pytest.fixture(scope="module")
-def roles() -> K.GeneRoles:
-    return K.load_gene_roles(FILES.gene_roles)
-
-
-@pytest.fixture(scope="module")
-def hotspots() -> Hotspots:
-    return Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt")
 
 
 def variant(gene, hgvs_p, hgvs_p1, consequence, exon, transcript=None) -> dict:
@@ -41,7 +25,7 @@ def variant(gene, hgvs_p, hgvs_p1, consequence, exon, transcript=None) -> dict:
 
 
 def test_kb_validates_has_40_entries_each_with_a_dated_source(kb):
-    assert kb.version == "2026.11.0" and kb.date == "2026-11-27"
+    assert kb.version == "2026.12.0" and kb.date == "2026-12-06"
     assert len(kb.entries) >= 40
     assert all(entry.source and any(str(year) in entry.source for year in range(1990, 2031)) for entry in kb.entries)
     assert len({entry.id for entry in kb.entries}) == len(kb.entries)
@@ -148,6 +132,14 @@ def test_oncotree_table_problems_are_all_listed(tmp_path):
         "expected code, name and parent",
     ):
         assert expected in text, text
+
+
+def test_the_kb_loader_reads_the_gene_roles_once_for_every_step(kb, roles, tmp_path):
+    assert kb.roles == roles
+    bad = tmp_path / "gene_roles.tsv"
+    bad.write_text("gene\trole\tsource\nKRAS\tdriver\tCGC\n")
+    with pytest.raises(InputError, match="role 'driver' of KRAS"):
+        K.load(K.KBFiles(FILES.biomarkers, FILES.oncotree, bad, FILES.schema))
 
 
 def test_gene_roles_problems_are_listed(tmp_path):
@@ -262,6 +254,7 @@ MATCHES = [
     ("another transcript", "LUAD", variant("EGFR", "p.(Leu858Arg)", "p.(L858R)", "missense_variant", "21/28", "ENST00000999999"), {}),
     ("BRAF V600E in colon: agnostic label excludes CRC", "COAD", variant("BRAF", "p.(Val600Glu)", "p.(V600E)", "missense_variant", "15/18"),
      {"BRAF_V600E_CRC": ("protein_change", "parent"), "BRAF_V600E_TUMOUR_AGNOSTIC": ("protein_change", "excluded"),
+      "BRAF_V600E_CRC_VEMURAFENIB_NO_BENEFIT": ("protein_change", "parent"),
       "BRAF_V600E_NSCLC": ("protein_change", "other"), "BRAF_V600EK_MELANOMA": ("protein_change", "other"),
       "BRAF_V600E_ANAPLASTIC_THYROID": ("protein_change", "other")}),
     ("BRAF V600K in melanoma", "SKCM", variant("BRAF", "p.(Val600Lys)", "p.(V600K)", "missense_variant", "15/18"),

@@ -90,7 +90,7 @@ def test_sample_status():
 
 
 def test_simulated_msi_high_tumour_shifts_half_the_panel_microsatellites_deterministically():
-    reference = load_reference(DATA / "genome" / "presis-test-GRCh38.fa.gz")
+    reference = load_reference(DATA / "genome" / "presis-test-GRCh38.v2.fa.gz")
     targets = read_targets(REPO / "config" / "panels" / "presis-demo.bed")
     panel_loci = msi.find_microsatellites(
         reference, targets, SETTINGS["min_homopolymer"], SETTINGS["min_repeat_units"], SETTINGS["flank"]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
+from presis.interpretation.biomarker_sites import LOD_COLUMNS
 from presis.interpretation.classify import COLUMNS, report_group
 from presis.report import plots
 from presis.report.document import (
@@ -33,21 +34,6 @@ ALL_SECTIONS = [
     "methods",
     "provenance",
     "signoff",
-]
-LOD_COLUMNS = [
-    "gene",
-    "site",
-    "kind",
-    "transcript",
-    "contig",
-    "start",
-    "end",
-    "kb_entries",
-    "therapeutic",
-    "depth",
-    "lod",
-    "status",
-    "statement",
 ]
 
 

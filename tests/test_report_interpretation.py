@@ -37,9 +37,16 @@ def test_luad_egfr_sensitising_variants_are_tier_i_a_and_escat_i_a(demo_run, cha
     assert v["escat"]["reason"] in html(demo_run)
 
 
-def test_luad_kras_g12d_is_not_tier_i(demo_run):
+def test_luad_kras_g12d_lists_no_anti_egfr_antibodies_and_is_tier_iii(demo_run):
+    # Issue 18: cetuximab/panitumumab resistance is colorectal evidence; these drugs are not used in lung
+    # cancer, so it is context in the reason, not a therapy, and no longer makes KRAS G12D tier II-C.
     v = variant(demo_run.report(), *G12D)
-    assert not v["amp_tier"]["value"].startswith("I-") and v["escat"]["value"] is None
+    assert (v["amp_tier"]["value"], v["escat"]["value"], v["group"]) == ("III", None, "oncogenic")
+    assert v["therapies"] == []
+    assert (
+        "predicts resistance" not in v["amp_tier"]["reason"] and "not a therapy option here" in v["amp_tier"]["reason"]
+    )
+    assert "cetuximab</b>" not in html(demo_run) and "panitumumab</b>" not in html(demo_run)
 
 
 def test_luad_tp53_r273h_is_oncogenic_with_a_tier_and_no_therapy(demo_run):
@@ -115,7 +122,7 @@ def test_every_kb_site_of_the_panel_is_detected_not_detected_or_not_evaluable(de
 
 def test_header_methods_identity_and_appendix(demo_run, tumour_only_run):
     report, page = demo_run.report(), html(demo_run)
-    assert report["kb"]["version"] == "2026.11.0" and "presis KB 2026.11.0 of 2026-11-27" in page
+    assert report["kb"]["version"] == "2026.12.0" and "presis KB 2026.12.0 of 2026-12-06" in page
     assert report["identity"]["status"] == "match" and report["identity"]["verified"]
     assert "SNV recall at VAF >= 0.05 134/134" in page
     appendix = report["filters"]["appendix"]

@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from conftest import REPO
 
-from presis.interpretation import kb as K
 from presis.report import sections as R
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return K.load(K.KBFiles.in_repo(REPO))
 
 
 def grouped(*groups):

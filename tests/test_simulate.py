@@ -16,6 +16,7 @@ import pytest
 from conftest import DATA, REPO
 
 from presis.devtools.simulate import (
+    GENOME_V1_CONTIGS,
     ErrorModel,
     Interval,
     Library,
@@ -34,7 +35,7 @@ from presis.devtools.simulate import (
     write_truth_vcf,
 )
 
-FASTA = DATA / "genome" / "presis-test-GRCh38.fa.gz"
+FASTA = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
 PANEL = REPO / "config" / "panels" / "presis-demo.bed"
 NO_DUPLICATES = Library(duplicate_fraction=0.0, off_target_fraction=0.0)
 # Variants and FASTQ text of seed 7 (see test_output_is_pinned_for_a_seed). The gzip bytes
@@ -44,7 +45,7 @@ PINNED_DIGEST = "ae4066b3adfa9ca2"
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, str]:
-    return load_reference(FASTA)
+    return load_reference(FASTA, GENOME_V1_CONTIGS)  # the pinned seed was made on genome v1
 
 
 @pytest.fixture(scope="module")
@@ -343,3 +344,48 @@ def test_pcr_stutter_in_a_long_homopolymer(reference, targets, tmp_path):
     ):
         assert abs(seen[n] / total - share) <= 4 * math.sqrt(share / total), (n, seen)
     assert Library().stutter_probability(Library().stutter_min_run - 1) == 0.0
+
+
+# --------------------------------------------------------------------------- scenario settings (issue 13)
+
+
+def test_error_scale_over_states_qualities_without_changing_them():
+    from presis.devtools.simulate import ErrorModel
+
+    calibrated, overstated = ErrorModel.profile("novaseq"), ErrorModel.profile("novaseq", error_scale=4.0)
+    assert calibrated == ErrorModel()  # the default profile is the simulator's own model
+    assert overstated.bins == calibrated.bins and overstated.high_symbol == calibrated.high_symbol
+    # four times the error everywhere (the Q2 bin saturates at 0.75)
+    assert 3 * calibrated.mean_error() < overstated.mean_error() < 4 * calibrated.mean_error()
+    assert 0.001 <= calibrated.mean_error() <= 0.01  # the 0.1-1 % band of the issue
+    hiseq = ErrorModel.profile("hiseq")
+    assert hiseq.high_symbol == "I" and 0.001 <= hiseq.mean_error() <= 0.01
+    with pytest.raises(ValueError, match="unknown quality profile"):
+        ErrorModel.profile("pacbio")
+
+
+def test_ffpe_deamination_changes_only_c_to_t_or_g_to_a_on_one_strand():
+    from presis.devtools.simulate import _deaminate
+
+    molecule = "ACGT" * 500
+    rng = random.Random(1)
+    for _ in range(20):
+        damaged = _deaminate(rng, molecule, 0.05)
+        changes = {(a, b) for a, b in zip(molecule, damaged, strict=True) if a != b}
+        assert changes in ({("C", "T")}, {("G", "A")})
+
+
+def test_default_settings_keep_old_cache_keys_and_new_settings_change_them():
+    from presis.devtools import benchmark as bench
+
+    benchmark = bench.load_scenarios(REPO / "config" / "benchmark" / "scenarios.yaml", REPO)
+    # Frozen before the settings existed: the same key, hence the same reads.
+    assert benchmark.get("ci").cache_key() == "ci-seed20250101-cfb6b3cba0"
+    overstated = benchmark.get("report-overstated")
+    assert overstated.half == "reporting" and overstated.errors().error_scale == 4.0
+    short = benchmark.get("report-hiseq-short")
+    assert short.library().read_length == 100 and short.library().fragment_min == 110
+    halves = {s.half for s in benchmark.scenarios}
+    assert halves == {"tuning", "reporting"}
+    assert any(s.tumour_only for s in benchmark.half("reporting"))
+    assert benchmark.ci().half == "tuning"

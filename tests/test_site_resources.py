@@ -13,7 +13,7 @@ from presis.inputs.config import level_config
 CONTIG = "chr17"
 
 
-def write_vcf(path, samples, records, info=()):
+def write_vcf(path, samples, records, info=(), with_qs=False):
     """records: (pos, ref, alt, info dict, [per-sample dict(AD=, ADF=, ADR=)])"""
     header = pysam.VariantHeader()
     header.contigs.add(CONTIG, length=10_000_000)
@@ -21,6 +21,8 @@ def write_vcf(path, samples, records, info=()):
         header.add_meta("INFO", items=[("ID", key), ("Number", number), ("Type", kind), ("Description", key)])
     for key in ("AD", "ADF", "ADR"):
         header.add_meta("FORMAT", items=[("ID", key), ("Number", "R"), ("Type", "Integer"), ("Description", key)])
+    if with_qs:
+        header.add_meta("FORMAT", items=[("ID", "QS"), ("Number", "R"), ("Type", "Float"), ("Description", "QS")])
     for sample in samples:
         header.add_sample(sample)
     plain = str(path).removesuffix(".gz")
@@ -90,3 +92,29 @@ def test_missing_info_field_is_a_clear_error(tmp_path):
     population = write_vcf(tmp_path / "p.vcf.gz", [], [(10, "G", "C", {"AF": 0.5}, [])], info=[("AF", "A", "Float")])
     with pytest.raises(Exception, match="INFO/gnomAD_AF is not defined"):
         SiteResources(str(population), "gnomAD_AF", None)
+
+
+def test_base_qualities_and_the_measured_profile_reach_the_classifier(tmp_path):
+    """The same 11 of 354 alt reads (issue 13): somatic at Q37 in a clean sample, weak at Q37
+    when the sample's own reads show that substitution 0.5 % of the time (over-stated
+    qualities), weak when the alt reads are low quality."""
+    from presis.calling.error_profile import ErrorProfile
+
+    def site(pos, quality):
+        tumour = {**strands(343, 11), "QS": (343 * 37.0, 11 * quality)}
+        return (pos, "C", "T", {}, [tumour, {**strands(117, 0), "QS": (117 * 37.0, 0.0)}])
+
+    candidates = write_vcf(tmp_path / "c.vcf.gz", ["T", "N"], [site(1000, 37.0), site(2000, 21.0)], with_qs=True)
+    params = SomaticParams.from_config(level_config(REPO, 2)["somatic"])
+    outcome = {}
+    for label, c_to_t in (("clean", 40), ("overstated", 5000)):
+        profile = ErrorProfile({"A": 10**6, "C": 10**6, "G": 10**6, "T": 10**6}, {"C>T": c_to_t})
+        out = tmp_path / f"{label}.vcf.gz"
+        classify_vcf(candidates, out, "T", "N", params, profile=profile)
+        outcome[label] = {
+            r.pos: (list(r.filter.keys()), r.info["TERR"], r.info["TLOD"]) for r in pysam.VariantFile(str(out))
+        }
+    assert outcome["clean"][1000][:2] == (["PASS"], pytest.approx(1e-3 / 3, rel=0.01))  # Q37 capped at Q30
+    assert outcome["clean"][2000][1] == pytest.approx(10**-2.1 / 3, rel=0.01)  # Q21 alt reads
+    assert outcome["clean"][2000][2] < outcome["clean"][1000][2] - 5
+    assert outcome["overstated"][1000][:2] == (["weak_evidence"], pytest.approx(0.005, rel=0.01))

@@ -10,7 +10,7 @@ from presis.interpretation.site_spans import codon_span, exon_coding_span, min_d
 
 @pytest.fixture(scope="module")
 def transcripts():
-    return load_transcripts(DATA / "genome/presis-test-GRCh38.gff3.gz")
+    return load_transcripts(DATA / "genome/presis-test-GRCh38.v2.gff3.gz")
 
 
 def test_kras_codon_12_on_the_minus_strand(transcripts):

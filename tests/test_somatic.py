@@ -3,7 +3,15 @@
 import pytest
 from conftest import REPO
 
-from presis.calling.somatic import AlleleCounts, SomaticParams, classify, germline_like_vaf, tumour_lod
+from presis.calling.somatic import (
+    AlleleCounts,
+    SomaticParams,
+    alt_read_error,
+    classify,
+    germline_like_vaf,
+    in_repeat,
+    tumour_lod,
+)
 from presis.inputs.config import level_config
 
 
@@ -76,3 +84,78 @@ def test_tumour_lod_grows_with_evidence(params):
         < params.min_tumour_lod
         < tumour_lod(counts(100, 10), params.error_rate)
     )
+
+
+def with_quality(ref, alt, quality):
+    """Counts whose alt reads all have this base quality (bcftools FORMAT/QS = alt x quality)."""
+    c = counts(ref, alt)
+    return AlleleCounts(c.ref_fwd, c.ref_rev, c.alt_fwd, c.alt_rev, alt_qual_sum=alt * quality)
+
+
+def test_issue_miss_is_called_with_base_qualities(params):
+    """The real miss of issue 13: 11 of 354 tumour reads at BQ >= 30, none of 117 normal reads.
+    A flat 0.005 error made it weak_evidence (TLOD 4.8); at its qualities it is somatic."""
+    tumour, normal = with_quality(343, 11, 37), counts(117, 0)
+    assert classify(tumour, normal, params).filters == ["weak_evidence"]  # the flat-error model
+    error = alt_read_error(tumour, params, is_indel=False, measured_rate=2e-4)
+    verdict = classify(tumour, normal, params, read_error=error)
+    assert (verdict.status, verdict.filters) == ("somatic", [])
+    assert verdict.tumour_lod > 12
+
+
+def test_overstated_qualities_cannot_inflate_the_lod(params):
+    """Q37 reported but the sample's reads show this substitution 0.5 % of the time: the measured
+    rate, not the quality, sets the error, and a few alt reads at 2 % stay weak."""
+    tumour = with_quality(490, 10, 37)
+    trusted = alt_read_error(tumour, params, is_indel=False, measured_rate=None)
+    measured = alt_read_error(tumour, params, is_indel=False, measured_rate=0.005)
+    assert trusted == pytest.approx(10 ** (-params.max_baseq / 10) / 3)  # Q37 capped at max_baseq
+    assert measured == 0.005
+    assert classify(tumour, counts(150, 0), params, read_error=trusted).status == "somatic"
+    assert "weak_evidence" in classify(tumour, counts(150, 0), params, read_error=measured).filters
+
+
+def test_low_quality_alt_reads_count_for_less(params):
+    good, poor = with_quality(480, 8, 37), with_quality(480, 8, 21)
+    e_good = alt_read_error(good, params, is_indel=False, measured_rate=1e-4)
+    e_poor = alt_read_error(poor, params, is_indel=False, measured_rate=1e-4)
+    assert e_poor > e_good
+    assert tumour_lod(poor, e_poor) < tumour_lod(good, e_good)
+
+
+def test_indel_error_depends_on_repeat_context(params):
+    c = counts(320, 7)
+    plain = alt_read_error(c, params, is_indel=True, in_repeat=False)
+    repeat = alt_read_error(c, params, is_indel=True, in_repeat=True)
+    assert (plain, repeat) == (params.indel_error_rate, params.error_rate)
+    # The issue's 2-bp deletion, 7 of 327 reads: called outside a repeat, not inside one.
+    assert tumour_lod(c, plain) >= params.min_tumour_lod > tumour_lod(c, repeat)
+
+
+@pytest.mark.parametrize(
+    "sequence, unit, expected",
+    [
+        ("G" + "AAAAAA" + "CGT", "A", True),  # homopolymer of 6
+        ("G" + "AAA" + "CGTC", "A", False),
+        ("G" + "CACACA" + "GTT", "CA", True),  # 3 units
+        ("G" + "CAGT" + "TTT", "CA", False),
+        ("G" + "ACGTTGCA", "ACG", False),
+    ],
+)
+def test_in_repeat(params, sequence, unit, expected):
+    assert in_repeat(sequence, 0, unit, params) is expected
+
+
+def test_one_normal_read_with_the_same_homopolymer_slip_is_a_shared_artefact(params):
+    """tune-ffpe / tune-overstated FP: CA>C in an A run, 14 of 350 tumour reads, 1 of 90 normal reads."""
+    tumour, normal = counts(336, 14), counts(89, 1)
+    repeat = alt_read_error(tumour, params, is_indel=True, in_repeat=True)
+    verdict = classify(tumour, normal, params, read_error=repeat, repeat_indel=True)
+    assert (verdict.status, verdict.filters) == ("artefact", ["normal_artefact"])
+    # Outside a repeat, one normal read is a stray error: the same counts are somatic.
+    plain = alt_read_error(tumour, params, is_indel=True, in_repeat=False)
+    assert classify(tumour, normal, params, read_error=plain).status == "somatic"
+    # A true repeat indel far above the normal's single read stays somatic.
+    strong = counts(450, 50)
+    error = alt_read_error(strong, params, is_indel=True, in_repeat=True)
+    assert classify(strong, counts(149, 1), params, read_error=error, repeat_indel=True).status == "somatic"

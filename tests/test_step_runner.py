@@ -1,16 +1,23 @@
 """Scripts run inside the Snakemake process (presis.step_runner): as in a process of their own."""
 
 import logging
+import os
+import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
-from presis.step_runner import StepError, run_script
+from presis.step_runner import SCRIPTS, StepError, run_script
+
+WORKFLOW = Path(__file__).resolve().parents[1] / "workflow"
 
 SCRIPT = """
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 with open(snakemake.output[0], "w") as fh:
     fh.write(snakemake.params.word + " " + snakemake.wildcards.patient)
 log.info("wrote %s", snakemake.params.word)
@@ -67,3 +74,58 @@ def test_steps_in_parallel_threads_keep_their_logs_apart(tmp_path, scripts):
     for name in names:
         log = (tmp_path / f"{name}.log").read_text()
         assert log.count("wrote") == 1 and f"wrote {name}" in log
+
+
+SNAKEFILE = """
+import sys
+sys.path.insert(0, {scripts!r})
+from presis.step_runner import run_script
+
+rule all:
+    input: "separate.out", "in_process.out"
+
+rule separate:
+    output: "separate.out"
+    params: word="separate"
+    log: "separate.log"
+    script: {script!r}
+
+rule write:
+    output: "in_process.out"
+    params: word="in_process"
+    log: "in_process.log"
+    run:
+        run_script(rule, input, output, params, wildcards, log, scripts=Path({folder!r}))
+"""
+
+
+def test_one_script_logs_the_same_in_its_own_process_and_in_process(tmp_path, scripts):
+    (scripts / "write.py").write_text(SCRIPT.replace("snakemake.wildcards.patient", '"P1"'))
+    snakefile = tmp_path / "Snakefile"
+    snakefile.write_text(
+        "from pathlib import Path\n"
+        + SNAKEFILE.format(scripts=str(SCRIPTS), script=str(scripts / "write.py"), folder=str(scripts))
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(tmp_path / "run"), "--cores", "1", "-q"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SCRIPTS)},  # as workflow/scripts is for the real scripts
+    )
+    assert run.returncode == 0, run.stderr
+    for name in ("separate", "in_process"):
+        assert (tmp_path / "run" / f"{name}.out").read_text() == f"{name} P1"
+        assert (tmp_path / "run" / f"{name}.log").read_text().endswith(f"INFO wrote {name}\n")
+
+
+def test_every_step_script_logs_through_step_log_and_run_steps_name_no_script():
+    for script in SCRIPTS.glob("*.py"):
+        text = script.read_text()
+        assert "basicConfig" not in text, f"{script.name}: log with step_log(snakemake), not logging.basicConfig"
+        if "snakemake.log" in text or "log." in text:
+            assert "step_log(snakemake)" in text, f"{script.name}: log with step_log(snakemake)"
+    for rules in (WORKFLOW / "rules").glob("*.smk"):
+        for call in re.findall(r"run_script\(([^,]+),", rules.read_text()):
+            assert call == "rule", f"{rules.name}: run_script(rule, ...) — the script is named after its rule"
+        for name in re.findall(r"^rule (\w+):(?:(?!^rule ).)*?run_script\(rule", rules.read_text(), re.M | re.S):
+            assert (SCRIPTS / f"{name}.py").exists(), f"{rules.name}: rule {name} runs a script of its name"

@@ -10,25 +10,9 @@ from conftest import DATA, REPO
 
 from presis.interpretation import kb as K
 from presis.interpretation import tiers as T
-from presis.interpretation.hotspots import Hotspots
 
 FILES = K.KBFiles.in_repo(REPO)
 EGFR, KRAS, TP53, BRCA2 = "ENST00000275493", "ENST00000311936", "ENST00000269305", "ENST00000380152"
-
-
-@pytest.fixture(scope="module")
-def kb() -> K.KnowledgeBase:
-    return K.load(FILES)
-
-
-@pytest.fixture(scope="module")
-def roles() -> K.GeneRoles:
-    return K.load_gene_roles(FILES.gene_roles)
-
-
-@pytest.fixture(scope="module")
-def hotspots() -> Hotspots:
-    return Hotspots.load(REPO / "config" / "kb" / "hotspots_single_aa_change.hg19.txt")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +44,9 @@ DPH1_VUS = variant("DPH1", "p.(Asn52Lys)", "p.(N52K)", "missense_variant", "2/13
 ACCEPTANCE = [
     ("LUAD EGFR L858R", "LUAD", L858R, "I-A", "I-A", {"sensitivity"}, {("osimertinib", "sensitivity")}),
     ("LUAD EGFR exon 19 deletion", "LUAD", EX19DEL, "I-A", "I-A", {"sensitivity"}, {("osimertinib", "sensitivity")}),
-    ("LUAD KRAS G12D is not tier I", "LUAD", G12D, "II-C", None, {"resistance"}, set()),
+    # Issue 18: colorectal anti-EGFR resistance no longer makes KRAS G12D II-C in lung cancer (it is not a
+    # therapy there): an oncogenic driver without evidence for NSCLC stays in tier III.
+    ("LUAD KRAS G12D: oncogenic, no evidence for lung cancer", "LUAD", G12D, "III", None, set(), set()),
     ("LUAD TP53 R273H", "LUAD", R273H, "III", None, set(), set()),
     ("COAD KRAS G12D: anti-EGFR resistance", "COAD", G12D, "I-A", None, {"resistance"},
      {("cetuximab", "resistance"), ("panitumumab", "resistance")}),
@@ -73,6 +59,9 @@ ACCEPTANCE = [
      {("osimertinib", "sensitivity"), ("erlotinib", "resistance")}),
     ("COAD BRAF V600E: CRC entry, agnostic label excluded", "COAD", BRAF_V600E, "I-A", "I-A", {"sensitivity"},
      {("encorafenib + cetuximab", "sensitivity")}),
+    ("SKCM BRAF V600E: melanoma label", "SKCM", BRAF_V600E, "I-A", "I-C", {"sensitivity"},
+     {("vemurafenib", "sensitivity"), ("dabrafenib + trametinib", "sensitivity"), ("encorafenib + binimetinib", "sensitivity")}),
+    ("LUAD EGFR L858R: NSCLC label", "LUAD", L858R, "I-A", "I-A", {"sensitivity"}, {("osimertinib", "sensitivity")}),
     ("THPA BRAF V600E: tumour-agnostic label", "THPA", BRAF_V600E, "I-A", "I-C", {"sensitivity"}, {("dabrafenib + trametinib", "sensitivity")}),
     ("AML TP53 R273H: prognostic", "AML", R273H, "I-A", None, {"prognostic"}, set()),
     ("MDS TP53 R273H: diagnostic", "MDS", R273H, "I-A", None, {"diagnostic"}, set()),
@@ -226,7 +215,11 @@ LEVEL_RULES = [
     ({"evidence_level": "C"}, "COAD", "II-D"),
     ({"evidence_level": "D"}, "COAD", "II-D"),
     ({"evidence_direction": "resistance"}, "LUAD", "I-A"),
-    ({"evidence_direction": "resistance"}, "COAD", "II-C"),
+    ({"evidence_direction": "resistance"}, "COAD", "III"),  # another type's resistance is not evidence here
+    ({"negative": True}, "LUAD", "III"),  # negative evidence is never tier evidence
+    ({"curated_by": "civic", "evidence_id": "EID1"}, "LUAD", "II-C"),  # CIViC-only level A stays in tier II
+    ({"curated_by": "civic", "evidence_id": "EID1", "evidence_level": "D"}, "LUAD", "II-D"),
+    ({"curated_by": "civic", "evidence_id": "EID1"}, "COAD", "II-C"),
     ({"evidence_direction": "prognostic", "therapy": ()}, "LUAD", "I-A"),
     ({"evidence_direction": "prognostic", "therapy": (), "evidence_level": "D"}, "LUAD", "II-D"),
     ({"evidence_direction": "prognostic", "therapy": ()}, "COAD", "III"),  # not transferred
@@ -311,3 +304,56 @@ def test_every_pinned_demo_variant_classifies(classify):
     assert results[("TP53", "p.(P72R)")]["amp_tier"]["value"] == "IV"
     assert results[("BAP1", "p.(E315*)")]["oncogenicity"]["value"] == "oncogenic"
     assert results[("PBRM1", "p.(Q1298*)")]["oncogenicity"]["value"] == "oncogenic"
+
+
+# ---------------------------------------------------------------------------------------------
+# Tumour-type discipline (issue 18): another type's sensitivity as level C, its resistance as context,
+# negative evidence here keeps the same drug out.
+
+
+def drugs(result) -> set[tuple[str, str]]:
+    return {(row["therapy"], row["direction"]) for row in result["therapies"]}
+
+
+def test_luad_kras_g12d_lists_no_colorectal_anti_egfr_resistance(classify):
+    result = classify(G12D, "LUAD")
+    assert result["therapies"] == [] and result["amp_tier"]["value"] == "III"
+    reason = result["amp_tier"]["reason"]
+    assert "resistance to cetuximab, panitumumab in COADREAD (KB KRAS_RAS_CRC_ANTI_EGFR_RESISTANCE)" in reason
+    assert "not a therapy option here" in reason and "predicts resistance" not in reason
+
+
+def test_coad_kras_g12d_keeps_anti_egfr_resistance_tier_i_a(classify):
+    result = classify(G12D, "COAD")
+    assert result["amp_tier"]["value"] == "I-A"
+    assert drugs(result) == {("cetuximab", "resistance"), ("panitumumab", "resistance")}
+
+
+def test_coad_braf_v600e_keeps_melanoma_braf_inhibitors_out(classify):
+    result = classify(BRAF_V600E, "COAD")
+    listed = drugs(result)
+    assert ("encorafenib + cetuximab", "sensitivity") in listed
+    # negative evidence in colorectal cancer: vemurafenib fails (KB entry), the agnostic label excludes CRC
+    assert not {t for t, _ in listed} & {
+        "vemurafenib",
+        "vemurafenib + cobimetinib",
+        "dabrafenib",
+        "dabrafenib + trametinib",
+    }
+    # encorafenib + binimetinib from melanoma/NSCLC: no negative evidence here, level C with the other type named
+    other = next(row for row in result["therapies"] if row["therapy"] == "encorafenib + binimetinib")
+    assert other["evidence_level"] == "C" and other["tumour_match"] == "other"
+    reason = result["amp_tier"]["reason"]
+    assert "negative evidence: no sensitivity to vemurafenib in COADREAD" in reason
+    assert "not transferred: the KB holds negative evidence here" in reason
+
+
+def test_skcm_braf_v600e_lists_vemurafenib(classify):
+    assert ("vemurafenib", "sensitivity") in drugs(classify(BRAF_V600E, "SKCM"))
+
+
+def test_coad_egfr_l858r_is_level_c_with_nsclc_named(classify):
+    result = classify(L858R, "COAD")
+    assert result["amp_tier"]["value"] == "II-C"
+    assert "in NSCLC predicts sensitivity to osimertinib" in result["amp_tier"]["reason"]
+    assert {row["evidence_level"] for row in result["therapies"]} == {"C"}

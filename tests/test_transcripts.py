@@ -19,7 +19,7 @@ from presis.annotation.transcripts import (
 from presis.errors import InputError
 
 DATA = Path(__file__).parent / "data"
-GFF3 = DATA / "genome" / "presis-test-GRCh38.gff3.gz"
+GFF3 = DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"
 MANE = DATA / "kb" / "MANE_select.test-genome.csv"
 KRAS_CONTIG = "chr12_25195146_25260929"
 KRAS_G12D = 50205

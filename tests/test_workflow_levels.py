@@ -9,6 +9,7 @@ import pytest
 from conftest import PLANTED_GERMLINE, REPO
 
 from presis.inputs.bed import read_panel
+from presis.report.document import SCHEMA_VERSION
 
 pytestmark = pytest.mark.e2e
 
@@ -31,15 +32,12 @@ def test_level3_panel_has_only_actionable_genes_of_the_test_genome(level3_run):
     genes = set(read_panel(level3_run.result("reference/panel.bed"))["gene"])
     kb_list = (REPO / "config" / "kb" / "actionable_genes.txt").read_text().splitlines()
     actionable = {line.strip() for line in kb_list if line.strip() and not line.startswith("#")}
-    assert genes == {"EGFR", "KRAS"} and genes <= actionable
+    # test genome v2 has BRCA1 and BRCA2 besides EGFR and KRAS; the demo reads cover only the latter two
+    assert genes == {"EGFR", "KRAS", "BRCA1", "BRCA2"} and genes <= actionable
     missing = level3_run.result("reference/panel.missing_genes.txt").read_text()
-    assert "BRAF" in missing and "EGFR" not in missing
+    assert "BRAF" in missing and "EGFR" not in missing and "BRCA2" not in missing
     report = level3_run.report()
-    assert (
-        report["level"] == 3
-        and report["panel"]["name"] == "actionable"
-        and set(report["panel"]["genes"]) == {"EGFR", "KRAS"}
-    )
+    assert report["level"] == 3 and report["panel"]["name"] == "actionable" and set(report["panel"]["genes"]) == genes
 
 
 def test_level3_report_is_short_tier_i_ii_only(level3_run):
@@ -53,13 +51,16 @@ def test_level3_report_is_short_tier_i_ii_only(level3_run):
     assert not {"tmb", "msi", "germline_findings"} & set(report)  # no TMB, MSI or germline at level 3
     assert report["ffpe"]["flag"] in ("pass", "not evaluable") and "FFPE artefact check" in page
     assert report["qc"][0]["checks"] and "Quality control" in page
-    assert {g["gene"] for g in report["target_lod"]["genes"]} == {"EGFR", "KRAS"} and "Limit of detection" in page
-    assert all(t["why"] for t in report["target_lod"]["not_evaluable"])  # each not-evaluable target says why
+    lod = report["target_lod"]
+    assert {g["gene"] for g in lod["genes"]} == set(report["panel"]["genes"]) and "Limit of detection" in page
+    assert all(t["why"] for t in lod["not_evaluable"])  # each not-evaluable target says why
+    assert {"BRCA1", "BRCA2"} <= {t["gene"] for t in lod["not_evaluable"]}  # no reads there: not evaluable
 
 
 def test_level3_variants_are_reported_identically_at_level2(level3_run, demo_run):
     level3, level2 = shown(level3_run.report()), shown(demo_run.report())
-    assert {gene for gene, _ in level3} == {"EGFR", "KRAS"} and len(level3) == 3  # L858R, exon-19 del, G12D
+    # L858R and the exon-19 deletion; KRAS G12D is tier III in lung cancer since issue 18 (not shown at level 3)
+    assert {gene for gene, _ in level3} == {"EGFR"} and len(level3) == 2
     for key, variant in level3.items():
         assert key in level2, f"{key} reported at level 3 only"
         same = ("hgvs_c", "hgvs_p", "tumour_vaf", "amp_tier", "escat", "genomic_change")
@@ -71,7 +72,7 @@ def test_level3_variants_are_reported_identically_at_level2(level3_run, demo_run
 
 def test_level2_reports_tiers_i_to_iii_and_tmb_not_evaluable_with_callable_size(demo_run):
     report = demo_run.report()
-    assert {v["amp_tier"]["value"] for v in report["variants"]} >= {"I-A", "II-C", "III"}
+    assert {v["amp_tier"]["value"] for v in report["variants"]} >= {"I-A", "III"}
     tmb = report["tmb"]
     assert tmb["status"] == "not evaluable" and not tmb["tmb_high"]
     assert 0.030 <= tmb["callable_mb"] <= 0.036  # the 35 kb demo panel
@@ -119,3 +120,17 @@ def test_level1_detects_the_simulated_msi_high_tumour(level1_run, planted_reads)
     _, n_shifted = planted_reads
     assert msi["loci_unstable"] >= 0.8 * n_shifted and msi["unstable_fraction"] >= msi["high_fraction"]
     assert any(b["biomarker"] == "MSI-high" for b in level1_run.report("SIM")["biomarkers"])
+
+
+def test_level1_shows_clinical_trial_options_from_the_shipped_file(level1_run, demo_run):
+    # The shipped trials file (config/kb/trials.yaml) holds only cited cohorts: the LUAD demo fits none of
+    # them, and the section says so with the date and that availability must be confirmed.
+    report = level1_run.report("DEMO")
+    trials = report["clinical_trials"]
+    assert "NCT04817956" in {t["id"] for t in trials["trials_considered"]}
+    assert trials["matches"] == [] and trials["summary"].startswith(f"No matching trial cohort as of {trials['as_of']}")
+    page = html(level1_run, "DEMO")
+    section = page.split("Clinical-trial options")[1].split("<h2>")[0]
+    assert trials["summary"] in section and "must be confirmed with the trial team" in section
+    assert report["schema_version"] == SCHEMA_VERSION
+    assert "clinical_trials" not in demo_run.report()  # level 2: no trial matching

@@ -1,7 +1,9 @@
 """Benchmark: somatic calling of the real workflow on the frozen scenarios, scored against truth.
 
-Run: `.venv/bin/python tests/benchmarks/bench_calling.py [--scenario NAME ...] [--keep DIR]`
-(all scenarios of `config/benchmark/scenarios.yaml` unless `--scenario` names some).
+Run: `.venv/bin/python tests/benchmarks/bench_calling.py [--half tuning|reporting] [--scenario NAME ...] [--keep DIR]`
+(all scenarios of `config/benchmark/scenarios.yaml` unless `--half` or `--scenario` narrows them).
+Thresholds are chosen on the tuning half only; the figures presis reports come from the
+reporting half. The pooled figures are printed per half, never across the two.
 
 For each scenario: simulate its reads and truth (cached by seed under `--cache`, default
 `$XDG_CACHE_HOME/presis/bench-calling`; bundled sets are used as they are), write its
@@ -64,7 +66,7 @@ def run_workflow(outdir: Path, sheet: Path, cores: int, targets: list[str]) -> f
     # Targets come first: --config takes every word after it.
     command = [
         str(Path(sys.executable).parent / "snakemake"), *targets, "--configfile", "config/config.yaml",
-        "--cores", str(cores), "--config", f"outdir={outdir}", f"samples={sheet}",
+        "--cores", str(cores), "--rerun-incomplete", "--config", f"outdir={outdir}", f"samples={sheet}",
     ]  # fmt: skip
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
@@ -123,7 +125,10 @@ def scenario_table(benchmark: bench.BenchmarkSet) -> str:
         {"scenario": s.name, "seed": s.seed, "tumour": s.tumour_depth, "normal": s.normal_depth or "-",
          "purity": s.purity, "somatic": s.n_somatic, "germline": s.n_germline,
          "VAF": f"{s.vaf_range[0] * s.purity:.3g}-{s.vaf_range[1] * s.purity:.3g}", "indels": s.indel_fraction,
-         "ci": "yes" if s.ci else "", "source": "bundled" if s.bundled else "simulated"}
+         "half": s.half, "reads": f"{s.read_length}/{s.insert_mean:g}", "dups": s.duplicates,
+         "error%": round(100 * s.errors().mean_error(s.read_length), 2),
+         "qual": s.quality_profile + (f" x{s.error_scale:g}" if s.error_scale != 1 else ""),
+         "ffpe": s.ffpe or "", "ci": "yes" if s.ci else "", "source": "bundled" if s.bundled else "simulated"}
         for s in benchmark.scenarios
     ]  # fmt: skip
     return pd.DataFrame(rows).to_string(index=False)
@@ -140,6 +145,7 @@ def summary_line(outcome: Outcome, panel_mb: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", action="append", help="run only this scenario (repeatable)")
+    parser.add_argument("--half", choices=bench.HALVES, help="run only the tuning or the reporting half")
     parser.add_argument("--keep", type=Path, help="keep the workflow outputs in this folder")
     parser.add_argument("--cache", type=Path, default=default_cache(), help="simulated data cache")
     parser.add_argument("--cores", type=int, default=2)
@@ -151,6 +157,8 @@ def main() -> int:
 
     benchmark = bench.load_scenarios(SCENARIOS, REPO)
     scenarios = [benchmark.get(name) for name in args.scenario] if args.scenario else benchmark.scenarios
+    if args.half:
+        scenarios = [s for s in scenarios if s.half == args.half]
     panel_mb = sum(t.length for t in read_targets(benchmark.panel)) / 1e6
     print(scenario_table(benchmark), end="\n\n", flush=True)
 
@@ -169,14 +177,16 @@ def main() -> int:
             print(bench.format_comparison(outcome.comparison, details=not args.brief))
             print(summary_line(outcome, panel_mb), end="\n\n", flush=True)
 
-    for label, group in (
-        ("pooled tumour/normal", [o for o in outcomes if not o.scenario.tumour_only]),
-        ("pooled tumour-only", [o for o in outcomes if o.scenario.tumour_only]),
-    ):
-        if group:
-            names = ", ".join(o.scenario.name for o in group)
-            pooled = bench.pool([o.comparison for o in group], f"{label}: {names}")
-            print(bench.format_comparison(pooled, details=False), end="\n\n")
+    for half in bench.HALVES:
+        for label, group in (
+            (f"{half} half, pooled tumour/normal", [o for o in outcomes if not o.scenario.tumour_only]),
+            (f"{half} half, pooled tumour-only", [o for o in outcomes if o.scenario.tumour_only]),
+        ):
+            group = [o for o in group if o.scenario.half == half]
+            if group:
+                names = ", ".join(o.scenario.name for o in group)
+                pooled = bench.pool([o.comparison for o in group], f"{label}: {names}")
+                print(bench.format_comparison(pooled, details=False), end="\n\n")
     if outcomes:
         seconds = sum(o.calling_seconds for o in outcomes)
         print(

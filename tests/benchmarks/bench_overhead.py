@@ -108,7 +108,7 @@ def big_pair(cache: Path) -> list[Sample]:
     done = folder / ".complete"
     if not done.exists():
         print(f"simulating the 10x sample into {folder} (once) ...", flush=True)
-        simulate_scenario(BIG, REPO / "tests/data/genome/presis-test-GRCh38.fa.gz",
+        simulate_scenario(BIG, REPO / "tests/data/genome/presis-test-GRCh38.v2.fa.gz",
                           REPO / "config/panels/presis-demo.bed", folder)  # fmt: skip
         done.touch()
     return [Sample("BIG", f"BIG-{k}", kind, folder / f"BIG-{k}_R1.fastq.gz", folder / f"BIG-{k}_R2.fastq.gz")

@@ -1,22 +1,30 @@
 """Benchmark: the national variant database on SQLite and on PostgreSQL.
 
-Run: `.venv/bin/python tests/benchmarks/bench_vardb.py [--contributions 2000] [--variants 300]`.
+Run: `.venv/bin/python tests/benchmarks/bench_vardb.py [--contributions 2000] [--variants 300] [--beacon]`.
 Not a test: it prints figures, it asserts nothing. For each backend it imports N synthetic
 contributions (each checked against the JSON Schema first, as `presis vardb import` does; one
 transaction each), then times queries of random carried variants and prints the median. The
 PostgreSQL server is a throwaway cluster (tests/postgres_cluster.py) with fsync on, on this
 machine; SQLite is a file in a temporary folder (WAL, synchronous FULL).
+
+--beacon also starts `presis vardb serve` on the filled database and times g_variants over HTTP
+(GET, a bearer token, count granularity) from this process: p50 and p95 of the round trip.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -28,7 +36,47 @@ from vardb_data import synthetic  # noqa: E402
 from presis.vardb import contribution, store  # noqa: E402
 
 
-def bench(url: str, contributions: list[dict], queries: int) -> dict:
+def beacon_latency(url: str, loci: list[tuple], queries: int) -> dict:
+    """p50/p95 of g_variants round trips on a real `presis vardb serve` of the database."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = "benchmark-token-0123456789abcdef"
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write(token + "\n")
+    env = {**os.environ, "PYTHONPATH": str(TESTS.parent / "workflow" / "scripts")}
+    command = [sys.executable, "-m", "presis.cli", "vardb", "serve", "--db", url, "--port", str(port),
+               "--tokens", handle.name, "--budget", str(queries + 10)]  # fmt: skip
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/api"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/info", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        times, hits = [], 0
+        for chrom, pos, ref, alt in loci[:queries]:
+            request = urllib.request.Request(
+                f"{base}/g_variants?assemblyId=GRCh38&referenceName={chrom}&start={pos - 1}&referenceBases={ref}"
+                f"&alternateBases={alt}&requestedGranularity=count",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            t0 = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                hits += json.loads(response.read())["responseSummary"]["exists"]
+            times.append(time.perf_counter() - t0)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        os.unlink(handle.name)
+    times.sort()
+    return {"p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * times[int(0.95 * len(times))],
+            "queries": len(times), "hits": hits}  # fmt: skip
+
+
+def bench(url: str, contributions: list[dict], queries: int, beacon: bool = False) -> dict:
     engine = store.open_db(url)
     checking = importing = 0.0
     for data in contributions:
@@ -47,7 +95,8 @@ def bench(url: str, contributions: list[dict], queries: int) -> dict:
         times.append(time.perf_counter() - t0)
     stats = store.stats(engine)
     engine.dispose()
-    return {"import_s": imported, "per_contribution_ms": 1000 * imported / len(contributions),
+    served = beacon_latency(url, rng.sample(loci, min(queries, len(loci))), queries) if beacon else None
+    return {"beacon": served, "import_s": imported, "per_contribution_ms": 1000 * imported / len(contributions),
             "check_ms": 1000 * checking / len(contributions), "write_ms": 1000 * importing / len(contributions),
             "query_median_ms": 1000 * statistics.median(times), "query_p95_ms": 1000 * sorted(times)[int(0.95 * len(times))],
             "queries": len(times), "stats": stats}  # fmt: skip
@@ -65,6 +114,7 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=20000, help="distinct loci the variants are drawn from")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--beacon", action="store_true", help="also time g_variants of `presis vardb serve`")
     args = parser.parse_args()
     contributions = [synthetic(i, args.variants, args.regions, args.pool) for i in range(args.contributions)]
     print(f"{args.contributions} contributions x {args.variants} variants ({args.regions} regions each, "
@@ -79,7 +129,7 @@ def main() -> None:
             else:
                 url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
             try:
-                result = bench(url, contributions, args.queries)
+                result = bench(url, contributions, args.queries, args.beacon)
             finally:
                 if cluster:
                     cluster.stop()
@@ -87,6 +137,10 @@ def main() -> None:
               f"{result['check_ms']:.1f} ms schema check + {result['write_ms']:.1f} ms database); "
               f"query median {result['query_median_ms']:.1f} ms, p95 {result['query_p95_ms']:.1f} ms over {result['queries']}; "
               f"{result['stats']['variants']} variants, {result['stats']['somatic_observations']} observations")  # fmt: skip
+        if result["beacon"]:
+            served = result["beacon"]
+            print(f"{backend:10s} beacon g_variants over HTTP: p50 {served['p50_ms']:.1f} ms, p95 {served['p95_ms']:.1f} ms "
+                  f"over {served['queries']} queries ({served['hits']} carried)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ rule tmb:
     message:
         "tmb: tumour mutational burden of {wildcards.patient}"
     run:
-        run_script("tmb", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule msi:
@@ -75,7 +75,7 @@ rule ffpe_check:
     message:
         "ffpe_check: C>T/G>A among low-VAF candidates of {wildcards.patient}"
     run:
-        run_script("ffpe_check", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule germline_findings:
@@ -102,4 +102,4 @@ rule germline_findings:
     message:
         "germline_findings: candidate germline findings of {wildcards.patient} (consent: {params.consent})"
     run:
-        run_script("germline_findings", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

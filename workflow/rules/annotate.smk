@@ -47,4 +47,4 @@ rule annotate_table:
     message:
         "annotate_table: HGVS and evidence table for {wildcards.patient}"
     run:
-        run_script("annotate_table", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

@@ -29,9 +29,10 @@ rule call_mpileup:
         "call_mpileup: candidates of {wildcards.patient} in shard {wildcards.shard}"
     shell:
         # -d/-L: no depth cap (panels are deep); -m/-F: indel candidates from 2 reads / 1 %
-        # of reads, low enough for somatic indels; the tumour is the first sample.
+        # of reads, low enough for somatic indels; the tumour is the first sample. FORMAT/QS:
+        # per-allele sums of each read's min(base quality, mapping quality), for the somatic model.
         """
-        bcftools mpileup -f {input.ref:q} -R {input.shard:q} -a FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP \
+        bcftools mpileup -f {input.ref:q} -R {input.shard:q} -a FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP,FORMAT/QS \
             -d 100000 -L 100000 -m 2 -F 0.01 -q {params.mapq} -Q {params.baseq} -Ou {input.bams:q} 2> {log:q} \
           | bcftools norm -m-any -f {input.ref:q} -Ou 2>> {log:q} \
           | bcftools view -i 'ALT!="<*>" && FMT/AD[0:1]>={params.min_alt}' -Ob -o {output:q} 2>> {log:q}
@@ -56,13 +57,48 @@ rule call_gather:
     message:
         "call_gather: concatenate the shards of {wildcards.patient}"
     shell:
-        "bcftools concat -Ob -o {output:q} {input:q} 2> {log:q}"
+        # Shards may cut inside a target: an indel left-aligned across the cut can land before
+        # the previous shard's last record, so the concatenation is sorted (each is called once).
+        """
+        bcftools concat -Ou {input:q} 2> {log:q} \
+          | bcftools sort -T {resources.tmpdir:q} -Ob -o {output:q} 2>> {log:q}
+        """
+
+
+rule call_error_profile:
+    input:
+        bam=lambda wildcards: patient_bams(wildcards)[0],
+        bai=lambda wildcards: patient_bams(wildcards)[0] + ".bai",
+        ref=REF_FASTA,
+        fai=REF_FAI,
+        bed=PANEL_BED,
+    output:
+        out("results/{patient}/calls/{patient}.error_profile.json"),
+    params:
+        mapq=config["calling"]["min_mapq"],
+        baseq=config["calling"]["min_baseq"],
+        variant_fraction=config["calling"]["error_profile_variant_fraction"],
+    log:
+        out("logs/{patient}/call_error_profile/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/call_error_profile/{patient}.tsv")
+    threads: res("call_error_profile")["threads"]
+    resources:
+        mem_mb=res("call_error_profile")["mem_mb"],
+        runtime=res("call_error_profile")["runtime"],
+    message:
+        "call_error_profile: the tumour's measured substitution error rates ({wildcards.patient})"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule call_classify:
     input:
         unpack(classify_resources),
         candidates=out("results/{patient}/calls/{patient}.candidates.bcf"),
+        profile=out("results/{patient}/calls/{patient}.error_profile.json"),
+        ref=REF_FASTA,
+        fai=REF_FAI,
     output:
         vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
         tbi=out("results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"),
@@ -82,4 +118,4 @@ rule call_classify:
     message:
         "call_classify: somatic model over the candidates of {wildcards.patient}"
     run:
-        run_script("call_classify", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

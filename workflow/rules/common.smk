@@ -46,7 +46,18 @@ KB_INPUTS = {
     "gene_roles": config["kb"]["gene_roles"],
     "kb_schema": workflow.source_path("../../config/schemas/kb.schema.yaml"),
     "hotspots": config["kb"]["hotspots"],
+    # imported CIViC entries (presis kb import-civic), only when configured
+    **({"civic": config["kb"]["civic"]} if config["kb"].get("civic") else {}),
 }
+# Clinical-trial cohorts for the report (level 1), only when configured.
+TRIALS_INPUTS = (
+    {
+        "trials": config["kb"]["trials"],
+        "trials_schema": workflow.source_path("../../config/schemas/trials.schema.yaml"),
+    }
+    if config["kb"].get("trials")
+    else {}
+)
 # Common SNP sites of the tumour/normal identity check (none configured: no check).
 IDENTITY_SITES = config["identity"]["sites"]
 
@@ -102,7 +113,9 @@ def final_outputs():
     for patient in PATIENTS:
         if samplesheet.tumour_sample(SHEET, patient):
             targets += expand(
-                out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]
+                out("results/{patient}/report/{patient}.{ext}"),
+                patient=patient,
+                ext=["report.html", "report.json", "report.tsv", "fhir.json", "maf"],
             )
             targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
             if config["vardb"]["contribute"]:
@@ -110,6 +123,8 @@ def final_outputs():
         if samplesheet.normal_sample(SHEET, patient):
             targets.append(out(f"results/{patient}/calls/{patient}.germline.vcf.gz.tbi"))
             targets.append(out(f"results/{patient}/annotate/{patient}.germline.tsv"))
+    # Run-level QC of every sample (rules/multiqc.smk).
+    targets.append(out("results/multiqc/multiqc_report.html"))
     return targets
 
 
@@ -134,7 +149,12 @@ def report_inputs(wildcards):
     inputs = {
         "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
         "lod": out(f"results/{patient}/interpret/{patient}.lod.tsv"),
-        **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
+        **{
+            name: KB_INPUTS[name]
+            for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema", "civic")
+            if name in KB_INPUTS
+        },
+        **TRIALS_INPUTS,
         "performance": config["report"]["performance"],
         "fastp": [f for files in fastp_jsons(patient).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
@@ -208,3 +228,45 @@ def cancel_rate_limiter_timers():
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.cancel()
+
+
+# --- run-level QC (rules/multiqc.smk) ---
+import shutil
+
+_VENV_MULTIQC = Path(sys.executable).parent / "multiqc"
+MULTIQC = str(_VENV_MULTIQC) if _VENV_MULTIQC.exists() else shutil.which("multiqc") or "multiqc"
+
+
+def multiqc_tool_files(wildcards=None):
+    """The tool outputs MultiQC reads, for every sample of every patient of the run."""
+    files = []
+    for patient in PATIENTS:
+        for sample, lanes in fastp_jsons(patient).items():
+            files += lanes
+            files.append(out(f"results/{patient}/qc/{sample}.samtools_stats.txt"))
+            files.append(out(f"results/{patient}/coverage/{sample}.mosdepth.summary.txt"))
+        for kind, present in (
+            ("somatic", samplesheet.tumour_sample(SHEET, patient)),
+            ("germline", samplesheet.normal_sample(SHEET, patient)),
+        ):
+            if present:
+                files.append(out(f"results/{patient}/qc/{patient}.{kind}.bcftools_stats.txt"))
+    return files
+
+
+def multiqc_mosdepth_dists():
+    """mosdepth's distribution files, written beside its summary (not rule outputs of their own)."""
+    return [
+        out(f"results/{patient}/coverage/{sample}.mosdepth.{kind}.dist.txt")
+        for patient in PATIENTS
+        for sample in patient_samples(patient)
+        for kind in ("global", "region")
+    ]
+
+
+def multiqc_reports(wildcards=None):
+    return [
+        out(f"results/{patient}/report/{patient}.report.json")
+        for patient in PATIENTS
+        if samplesheet.tumour_sample(SHEET, patient)
+    ]

@@ -20,4 +20,4 @@ rule filter_panel:
     message:
         "filter_panel: panel and reporting filters for {wildcards.patient}"
     run:
-        run_script("filter_panel", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

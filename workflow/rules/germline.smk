@@ -65,6 +65,7 @@ rule germline_gather:
         # Every call stays; FILTER is PASS or names each failed limit (-m+ adds to the first).
         """
         bcftools concat -Ou {input:q} 2> {log:q} \
+          | bcftools sort -T {resources.tmpdir:q} -Ou 2>> {log:q} \
           | bcftools filter -s low_qual -e 'QUAL<{params.min_qual}' -Ou 2>> {log:q} \
           | bcftools filter -m+ -s low_depth -e 'FMT/DP<{params.min_depth}' -Oz -o {output.vcf:q} 2>> {log:q}
         bcftools index -t {output.vcf:q} 2>> {log:q}
@@ -117,4 +118,4 @@ rule germline_table:
     message:
         "germline_table: HGVS and genotype table of the germline calls of {wildcards.patient}"
     run:
-        run_script("germline_table", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

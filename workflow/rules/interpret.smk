@@ -12,6 +12,7 @@ rule interpret_variants:
         out("results/{patient}/interpret/{patient}.variants.tsv"),
     params:
         tumour_type=lambda wildcards: samplesheet.patient_info(SHEET, wildcards.patient)["tumour_type"],
+        build=config["reference"]["build"],
     log:
         out("logs/{patient}/interpret_variants/{patient}.log"),
     benchmark:
@@ -23,7 +24,7 @@ rule interpret_variants:
     message:
         "interpret_variants: reasons, germline referrals and tiers for {wildcards.patient}"
     run:
-        run_script("interpret_variants", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule interpret_lod:
@@ -54,4 +55,4 @@ rule interpret_lod:
     message:
         "interpret_lod: limits of detection at the KB biomarker sites for {wildcards.patient}"
     run:
-        run_script("interpret_lod", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

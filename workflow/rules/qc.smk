@@ -9,7 +9,13 @@ rule qc_fastp:
         r1=temp(out("results/{patient}/qc/{sample}.{lane}.trimmed_R1.fastq.gz")),
         r2=temp(out("results/{patient}/qc/{sample}.{lane}.trimmed_R2.fastq.gz")),
         json=out("results/{patient}/qc/{sample}.{lane}.fastp.json"),
-        html=out("results/{patient}/qc/{sample}.{lane}.fastp.html"),
+        html=report(
+            out("results/{patient}/qc/{sample}.{lane}.fastp.html"),
+            caption="../report/fastp.rst",
+            category="QC",
+            subcategory="fastp",
+            labels={"sample": "{sample}", "lane": "{lane}"},
+        ),
     log:
         out("logs/{patient}/qc_fastp/{sample}.{lane}.log"),
     benchmark:

@@ -3,7 +3,12 @@
 
 rule provenance_versions:
     output:
-        out("results/provenance/tool_versions.json"),
+        report(
+            out("results/provenance/tool_versions.json"),
+            caption="../report/tool_versions.rst",
+            category="Provenance",
+            labels={"file": "tool versions"},
+        ),
     params:
         repo=str(REPO),
     log:
@@ -24,7 +29,12 @@ rule provenance_versions:
 
 rule provenance_config:
     output:
-        out("results/provenance/effective_config.yaml"),
+        report(
+            out("results/provenance/effective_config.yaml"),
+            caption="../report/effective_config.rst",
+            category="Provenance",
+            labels={"file": "effective configuration"},
+        ),
     params:
         config=RECORDED_CONFIG,
     log:
@@ -47,11 +57,28 @@ rule report_build:
     input:
         unpack(report_inputs),
         schema=workflow.source_path("../../config/schemas/report.schema.json"),
-        hotspots=config["kb"]["hotspots"],
     output:
-        html=out("results/{patient}/report/{patient}.report.html"),
-        json=out("results/{patient}/report/{patient}.report.json"),
-        tsv=out("results/{patient}/report/{patient}.report.tsv"),
+        html=report(
+            out("results/{patient}/report/{patient}.report.html"),
+            caption="../report/patient_report.rst",
+            category="Patient reports",
+            subcategory="{patient}",
+            labels={"patient": "{patient}", "file": "tumour report (HTML)"},
+        ),
+        json=report(
+            out("results/{patient}/report/{patient}.report.json"),
+            caption="../report/report_json.rst",
+            category="Patient reports",
+            subcategory="{patient}",
+            labels={"patient": "{patient}", "file": "tumour report (JSON)"},
+        ),
+        tsv=report(
+            out("results/{patient}/report/{patient}.report.tsv"),
+            caption="../report/report_json.rst",
+            category="Patient reports",
+            subcategory="{patient}",
+            labels={"patient": "{patient}", "file": "tumour report (TSV)"},
+        ),
     params:
         samples=lambda wildcards: patient_samples(wildcards.patient),
         fastp=lambda wildcards: fastp_jsons(wildcards.patient),
@@ -69,4 +96,4 @@ rule report_build:
     message:
         "report_build: tumour report for {wildcards.patient}"
     run:
-        run_script("report_build", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

@@ -28,4 +28,4 @@ rule vardb_contribution:
     message:
         "vardb_contribution: national variant database contribution of {wildcards.patient}"
     run:
-        run_script("vardb_contribution", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)

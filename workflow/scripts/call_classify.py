@@ -1,23 +1,26 @@
 """Snakemake script: classify candidates (presis.calling.somatic) into the somatic VCF."""
 
+from presis.calling.error_profile import ErrorProfile
 from presis.calling.site_resources import SiteResources
 from presis.calling.somatic import SomaticParams
 from presis.calling.somatic_vcf import classify_vcf
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 inputs = snakemake.input
-resources = SiteResources(
+with SiteResources(
     population_vcf=inputs.get("population"),
     population_field=snakemake.params.population_field,
     pon_vcf=inputs.get("pon"),
-)
-tally = classify_vcf(
-    inputs.candidates,
-    snakemake.output.vcf,
-    tumour=snakemake.params.tumour,
-    normal=snakemake.params.normal,
-    params=SomaticParams.from_config(snakemake.params.somatic),
-    resources=resources,
-)
+) as resources:
+    tally = classify_vcf(
+        inputs.candidates,
+        snakemake.output.vcf,
+        tumour=snakemake.params.tumour,
+        normal=snakemake.params.normal,
+        params=SomaticParams.from_config(snakemake.params.somatic),
+        resources=resources,
+        profile=ErrorProfile.read(inputs.profile),
+        reference_fasta=inputs.ref,
+    )
 log.info("classified alleles by status: %s", tally)

@@ -5,10 +5,11 @@ import json
 import pandas as pd
 
 from presis.annotation.transcripts import load_transcripts
-from presis.interpretation.germline_findings import findings, lof_genes, read_gene_list, read_known
+from presis.inputs.gene_list import read_gene_list
+from presis.interpretation.germline_findings import findings, lof_genes, read_known
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 table = (
     pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])
     if snakemake.input.table
@@ -17,7 +18,7 @@ table = (
 result = findings(
     table,
     consent=snakemake.params.consent,
-    genes=read_gene_list(snakemake.input.genes),
+    genes=set(read_gene_list(snakemake.input.genes)),
     known=read_known(snakemake.input.known),
     lof=lof_genes(snakemake.input.roles),
     transcripts=load_transcripts(snakemake.input.gff3),

@@ -7,12 +7,12 @@ import pysam
 from presis.annotation.transcripts import load_transcripts
 from presis.inputs.bed import PanelIndex, read_panel
 from presis.interpretation import kb as K
-from presis.interpretation.biomarker_sites import evaluate, kb_sites
+from presis.interpretation.biomarker_sites import LOD_COLUMNS, evaluate, kb_sites
 from presis.interpretation.hotspots import Hotspots
 from presis.interpretation.site_spans import min_depths
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 inputs, params = snakemake.input, snakemake.params
 kb = K.load(K.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema))
 panel = PanelIndex(read_panel(inputs.panel))
@@ -28,20 +28,5 @@ with pysam.AlignmentFile(inputs.bam) as bam:
         sites, depths.__getitem__, reportable, kb,
         min_alt=somatic["min_alt_reads"], min_vaf=somatic["min_vaf"], min_depth=somatic["min_depth"], max_lod=params.max_lod_vaf,
     )  # fmt: skip
-columns = [
-    "gene",
-    "site",
-    "kind",
-    "transcript",
-    "contig",
-    "start",
-    "end",
-    "kb_entries",
-    "therapeutic",
-    "depth",
-    "lod",
-    "status",
-    "statement",
-]
-pd.DataFrame(rows, columns=columns).to_csv(snakemake.output[0], sep="\t", index=False)
+pd.DataFrame(rows, columns=LOD_COLUMNS).to_csv(snakemake.output[0], sep="\t", index=False)
 log.info("%d KB sites in the panel: %s", len(rows), pd.Series([r["status"] for r in rows]).value_counts().to_dict())

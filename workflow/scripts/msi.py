@@ -1,14 +1,14 @@
 """Snakemake script: microsatellite instability, tumour vs normal (presis.analyses.msi)."""
 
 import json
-import logging
 
 import pysam
 
 from presis.analyses.msi import analyse
 from presis.inputs.bed import merge_intervals, read_panel
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake)
 bams = list(snakemake.input.bams)  # tumour first, then the normal if there is one
 with pysam.FastaFile(snakemake.input.ref) as reference:
     result = analyse(
@@ -21,4 +21,4 @@ with pysam.FastaFile(snakemake.input.ref) as reference:
     )
 with open(snakemake.output[0], "w") as fh:
     json.dump(result, fh, indent=2, sort_keys=True)
-logging.info("MSI %s: %s", result["status"], result["reason"])
+log.info("MSI %s: %s", result["status"], result["reason"])

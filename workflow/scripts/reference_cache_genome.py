@@ -1,9 +1,8 @@
 """Snakemake script: the FASTA and its index into the reference cache, once (presis.inputs.reference_cache)."""
 
-import logging
-
 from presis.inputs.reference_cache import build_genome
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake)
 build_genome(snakemake.input.fasta, snakemake.params.prepared, fai=snakemake.params.fai)
-logging.info("prepared FASTA: %s", snakemake.params.prepared.fasta)
+log.info("prepared FASTA: %s", snakemake.params.prepared.fasta)

@@ -5,7 +5,7 @@ from presis.inputs.bed import read_panel
 from presis.inputs.reference_cache import subset_gff3
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 panel = read_panel(snakemake.input.panel)
 regions = panel[["chrom", "start", "end"]].itertuples(index=False)
 genes = subset_gff3(snakemake.input.gff3, snakemake.output[0], regions=regions)

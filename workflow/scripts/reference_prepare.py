@@ -1,17 +1,24 @@
 """Snakemake script: the prepared reference checked against the panel; sha256 of the inputs."""
 
 import json
-import logging
 from pathlib import Path
 
 from presis.inputs.reference import check_contigs
 from presis.inputs.reference_cache import file_sha256
+from presis.step_runner import step_log
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log = step_log(snakemake)
 panel = snakemake.input.panel or None  # absent when the panel is built from a gene list
 genome = json.loads(Path(snakemake.input.genome).read_text())
 annotation = json.loads(Path(snakemake.input.annotation).read_text())
-check_contigs(list(genome["contigs"]), set(annotation["contigs"]), panel, snakemake.input.fasta, snakemake.input.gff3)
+check_contigs(
+    genome["contigs"],
+    set(annotation["contigs"]),
+    annotation.get("sequence_regions", {}),
+    panel,
+    snakemake.input.fasta,
+    snakemake.input.gff3,
+)
 files = {
     "fasta": snakemake.input.fasta,
     "gff3": snakemake.input.gff3,
@@ -26,4 +33,4 @@ checksums = {
 }
 with open(snakemake.output.checksums, "w") as fh:
     json.dump(checksums, fh, indent=2, sort_keys=True)
-logging.info("reference checksums: %s", checksums)
+log.info("reference checksums: %s", checksums)

@@ -6,14 +6,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from presis.interpretation import kb
+from presis.interpretation import kb, trials
 from presis.report import qc
 from presis.report.document import build_report, load_table, render_html, sample_qc, validate_report, write_tsv
 from presis.report.provenance import reported_config
 from presis.report.sections import ANALYSES, add_sections, read_analyses
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 inputs, params = snakemake.input, snakemake.params
 config = yaml.safe_load(Path(inputs.config).read_text())
 table = load_table(inputs.table)
@@ -29,7 +29,8 @@ for i, sample in enumerate(params.samples):
         config["qc"]["tumour" if sample == params.tumour else "normal"],
     )
 
-knowledge_base = kb.load(kb.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema))
+extra = (inputs.civic,) if "civic" in inputs.keys() else ()  # imported CIViC entries, when configured
+knowledge_base = kb.load(kb.KBFiles(inputs.biomarkers, inputs.oncotree, inputs.gene_roles, inputs.kb_schema, extra))
 versions = json.loads(Path(inputs.versions).read_text())
 provenance = {
     **versions,
@@ -58,6 +59,12 @@ report = add_sections(
     kb=knowledge_base,
     tumour_targets=qc.read_mosdepth(inputs.regions[0], inputs.thresholds[0]),  # the tumour comes first
 )
+# Clinical-trial options (level 1): cohorts the reportable events and the tumour type fit.
+if "trials" in inputs.keys():
+    cohorts = trials.load_trials(inputs.trials, inputs.trials_schema, knowledge_base.oncotree)
+    report["clinical_trials"] = trials.match_trials(
+        cohorts, trials.report_events(report), report["patient"]["tumour_type"], knowledge_base.oncotree
+    )
 problems = validate_report(report, inputs.schema)
 if problems:
     raise ValueError("report does not match its schema:\n" + "\n".join(problems))

@@ -7,7 +7,7 @@ import pandas as pd
 from presis.analyses.tmb import callable_bases, tmb
 from presis.step_runner import step_log
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 table = pd.read_csv(snakemake.input.table, sep="\t", keep_default_na=False, na_values=[""])
 callable_bp = callable_bases(snakemake.input.regions, snakemake.input.thresholds, snakemake.params.min_depth)
 result = tmb(table, callable_bp, **snakemake.params.settings)

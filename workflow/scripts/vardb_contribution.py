@@ -11,7 +11,7 @@ from presis.step_runner import step_log
 from presis.vardb import contribution
 from presis.vardb.secret import contributor_key, is_demo_secret, read_secret
 
-log = step_log(snakemake.log[0])
+log = step_log(snakemake)
 try:
     secret = read_secret(snakemake.params.secret_env, snakemake.params.secret_file)
 except InputError as error:

@@ -32,7 +32,7 @@ import pysam
 
 REPO = Path(__file__).resolve().parents[3]
 HERE = REPO / "tests" / "data" / "identity"
-GENOME = REPO / "tests" / "data" / "genome" / "presis-test-GRCh38.fa.gz"
+GENOME = REPO / "tests" / "data" / "genome" / "presis-test-GRCh38.v2.fa.gz"
 PANEL = REPO / "config" / "panels" / "presis-demo.bed"
 DEMO = REPO / "tests" / "data" / "reads" / "demo"
 NA12878 = REPO / "tests" / "data" / "reads" / "na12878_chr21" / "NA12878.germline_truth.vcf.gz"

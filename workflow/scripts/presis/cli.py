@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_validate(commands)
     add_run(commands)
     add_vardb(commands)
+    add_kb(commands)
     return parser
 
 
@@ -90,6 +91,51 @@ def snakemake_command(args: argparse.Namespace) -> list[str]:
 def run_workflow(args: argparse.Namespace) -> int:
     run_validate(args)
     return subprocess.call(snakemake_command(args))
+
+
+def add_kb(commands: argparse._SubParsersAction) -> None:
+    kb_parser = commands.add_parser("kb", help="knowledge-base tools", description="Knowledge-base tools.")
+    tools = kb_parser.add_subparsers(dest="kb_command", title="kb commands", required=True)
+    command = tools.add_parser(
+        "import-civic",
+        help="import a CIViC release as KB entries (not curated by presis)",
+        description="Read a CIViC release's ClinicalEvidenceSummaries.tsv, MolecularProfileSummaries.tsv and "
+        "VariantSummaries.tsv and write presis KB entries (accepted evidence that maps cleanly; docs/interpretation.md). "
+        "Point config key kb.civic at OUT to use them: CIViC-only evidence never raises a variant above AMP tier II.",
+    )
+    command.add_argument("evidence", metavar="EVIDENCE", help="ClinicalEvidenceSummaries.tsv of the release")
+    command.add_argument("profiles", metavar="PROFILES", help="MolecularProfileSummaries.tsv of the release")
+    command.add_argument("variants", metavar="VARIANTS", help="VariantSummaries.tsv of the release")
+    command.add_argument("--out", required=True, metavar="YAML", help="where to write the entries")
+    command.add_argument(
+        "--release", metavar="DATE", help="release date, 01-Dec-2025 or 2025-12-01 (default: from the file name)"
+    )
+    kb_dir = REPO / "config" / "kb"
+    command.add_argument("--doid-map", default=str(kb_dir / "civic_doid_oncotree.tsv"), help="DOID -> OncoTree table")
+    command.add_argument("--oncotree", default=str(kb_dir / "oncotree.tsv"), help="OncoTree table of the KB")
+    command.set_defaults(handler=run_import_civic)
+
+
+def run_import_civic(args: argparse.Namespace) -> int:
+    import yaml
+
+    from presis.interpretation import civic
+    from presis.interpretation import kb as K
+
+    release = args.release or civic.release_from_name(args.evidence)
+    if not release:
+        raise InputError(["no release date in the file name: give --release 01-Dec-2025"], args.evidence)
+    result = civic.import_release(
+        args.evidence, args.profiles, args.variants, civic.read_doid_map(args.doid_map), release
+    )
+    out = Path(args.out)
+    out.write_text(yaml.safe_dump(civic.kb_document(result), sort_keys=False, allow_unicode=True))
+    files = K.KBFiles.in_repo(REPO)
+    # The written file must load next to the curated KB (schema, OncoTree codes, no id clashes).
+    K.load(K.KBFiles(files.biomarkers, Path(args.oncotree), files.gene_roles, files.schema, (out,)))
+    print(result.summary())
+    print(f"written: {out}")
+    return 0
 
 
 def counted(number: int, noun: str) -> str:

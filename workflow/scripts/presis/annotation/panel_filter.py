@@ -9,6 +9,9 @@ REPORT_FILTERS = {
     "outside_panel": "Outside the panel's target regions",
     "below_report_vaf": "Tumour VAF below report.min_reportable_vaf",
     "not_protein_altering": "Consequence listed in report.exclude_consequences (e.g. synonymous, intronic)",
+    # added by presis.interpretation.noncoding, which needs the knowledge base
+    "no_transcript": "No transcript describes the variant (intergenic, promoter or unannotated target): "
+    "reported only when the knowledge base lists its genomic position",
 }
 
 
@@ -34,7 +37,10 @@ def apply_panel_filter(table: pd.DataFrame, panel_genes_at, report: dict) -> pd.
         if (row["tumour_vaf"] or 0) < report["min_reportable_vaf"]:
             filters = add_reason(filters, "below_report_vaf")
         terms = set(str(row["consequence"] or "").split("&"))
-        if terms and terms <= excluded:
+        # a variant without a transcript is judged by the knowledge base instead (presis.interpretation.noncoding):
+        # a listed promoter hotspot is "intergenic" to the annotation but reportable
+        has_transcript = isinstance(row.get("transcript"), str) and row.get("transcript") != ""
+        if has_transcript and terms and terms <= excluded:
             filters = add_reason(filters, "not_protein_altering")
         return filters
 

@@ -14,13 +14,14 @@ import pandas as pd
 import pysam
 from cyvcf2 import VCF
 
+from presis.annotation.genomic import hgvs_g, region
 from presis.annotation.hgvs import describe
 from presis.annotation.transcripts import TranscriptIndex, load_mane, load_transcripts
 from presis.inputs.bed import PanelIndex, read_panel
 from presis.inputs.contigs import ContigMap
 
 COLUMNS = [
-    "chrom", "pos", "ref", "alt", "genomic_change", "variant_type",
+    "chrom", "pos", "ref", "alt", "genomic_change", "hgvs_g", "region", "variant_type",
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",
     "consequence", "csq_consequence", "csq_protein",
     "status", "filters", "tumour_vaf", "tumour_depth", "tumour_alt", "tumour_lod",
@@ -119,14 +120,21 @@ def annotate_record(record, transcripts, fasta, contigs, mane, panel_genes) -> d
         "population_af": info(record, "POP_AF"),
         "pon_normals": info(record, "PON_NORMALS"),
     }
+    row["hgvs_g"] = hgvs_g(fasta, contigs, record.CHROM, record.POS, ref, alt)
     gene = reporting_gene(bcsq, transcripts, panel_genes)
-    if gene is None:
-        row["consequence"] = "intergenic_variant"
-        return row
     try:
-        tx, choice = transcripts.choose(gene)
+        tx, choice = transcripts.choose(gene) if gene else (None, None)
     except KeyError:
-        row["gene"] = gene
+        tx = None
+    if tx is None:
+        # No transcript to describe it on (intergenic, promoter, a target the annotation lacks):
+        # genomic HGVS and the region in words; presis.interpretation.noncoding decides reporting.
+        # gene: the panel target's name (BED column 4) where there is one, as before
+        row.update(
+            gene=gene,
+            region=region(transcripts, record.CHROM, record.POS, panel_genes),
+            consequence=so_terms("&".join(c for c, _, _ in bcsq.values())) or "intergenic_variant",
+        )
         return row
     description = describe(fasta, tx, record.POS, ref, alt)
     csq_consequence, _, csq_protein = bcsq.get(tx.id, ("", gene, ""))
@@ -177,13 +185,14 @@ def build_table(
     ``extra(record)`` adds columns of another caller's evidence (the germline genotype);
     ``columns`` are the table's columns, in order (the somatic ones by default).
     """
-    fasta = pysam.FastaFile(str(fasta_path))
     rows = []
-    for record in VCF(str(vcf_path)):
-        end = record.POS + len(record.REF) - 1
-        row = annotate_record(record, transcripts, fasta, contigs, mane, panel_genes_at(record.CHROM, record.POS, end))
-        if extra is not None:
-            row.update(extra(record))
-        rows.append(row)
-    fasta.close()
+    with pysam.FastaFile(str(fasta_path)) as fasta, VCF(str(vcf_path)) as vcf:
+        for record in vcf:
+            end = record.POS + len(record.REF) - 1
+            row = annotate_record(
+                record, transcripts, fasta, contigs, mane, panel_genes_at(record.CHROM, record.POS, end)
+            )
+            if extra is not None:
+                row.update(extra(record))
+            rows.append(row)
     return pd.DataFrame(rows, columns=columns)

@@ -22,9 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from presis.annotation.transcripts import TranscriptIndex
 from presis.annotation.variant_table import build_table
-from presis.inputs.contigs import ContigMap
 
 COLUMNS = [
     "chrom", "pos", "ref", "alt", "genomic_change", "variant_type",
@@ -80,13 +78,7 @@ def genotype_columns(record) -> dict[str, Any]:
     }
 
 
-def build_germline_table(
-    vcf_path: str | Path,
-    fasta_path: str | Path,
-    transcripts: TranscriptIndex,
-    contigs: ContigMap,
-    mane: dict[str, tuple[str, str]],
-    panel_genes_at,
-) -> pd.DataFrame:
-    """One row per germline call (every call: FILTER says which are confident)."""
-    return build_table(vcf_path, fasta_path, transcripts, contigs, mane, panel_genes_at, genotype_columns, COLUMNS)
+def build_germline_table(vcf_path: str | Path, *sources) -> pd.DataFrame:
+    """One row per germline call (every call: FILTER says which are confident); ``sources`` as
+    ``build_table`` takes them after the VCF (reference, transcripts, contigs, MANE, panel genes)."""
+    return build_table(vcf_path, *sources, extra=genotype_columns, columns=COLUMNS)

@@ -52,6 +52,17 @@ class SiteResources:
                 f"INFO/{population_field} is not defined in its header: set population.info_field", population_vcf
             )
 
+    def close(self) -> None:
+        for vcf in (self.population, self.pon):
+            if vcf is not None:
+                vcf.close()
+
+    def __enter__(self) -> SiteResources:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def context(self, chrom: str, pos: int, ref: str, alt: str) -> SiteContext:
         af = None
         if self.population is not None:

@@ -1,10 +1,16 @@
 """The somatic classifier: tumour vs normal allele evidence over the candidates.
 
 Each candidate allele gets a class (somatic, germline, artefact, weak) and the list
-of filters it failed; nothing is dropped. The model (docs/methods.md, "Somatic model"):
+of filters it failed; nothing is dropped. The model (docs/somatic-model.md; docs/methods.md, "Somatic model"):
 
-* tumour LOD = log10 [ Bin(a_t; d_t, f) / Bin(a_t; d_t, e) ] with f = a_t / d_t:
-  the allele is really present in the tumour rather than sequencing error e.
+* tumour LOD = a_t log10 [ (f (1 - e) + (1 - f) e) / e ] + (d_t - a_t) log10 (1 - f), f = a_t / d_t:
+  the allele is really present in the tumour rather than each alt read being an error,
+  where e is the probability that one read shows this allele by error (:func:`alt_read_error`):
+  for an SNV the larger of its alt reads' base quality (capped at somatic.max_baseq, a
+  third of it for this one base) and the sample's own measured rate of this substitution
+  (presis.calling.error_profile); for an indel somatic.indel_error_rate, or the flat
+  somatic.error_rate in a homopolymer or short tandem repeat, where polymerase slippage
+  makes indel errors common. Details and sources: docs/somatic-model.md.
 * normal LOD = log10 [ Bin(a_n; d_n, e + c*f) / Bin(a_n; d_n, 0.5) ]: the normal
   is reference, allowing a fraction c of tumour DNA in it (contamination) and a
   stray error read, rather than heterozygous.
@@ -30,10 +36,10 @@ FILTERS = {
     "low_depth": "Tumour depth below somatic.min_depth",
     "low_alt_reads": "Fewer tumour alt reads than somatic.min_alt_reads",
     "low_vaf": "Tumour VAF below somatic.min_vaf",
-    "weak_evidence": "Tumour LOD below somatic.min_tumour_lod (could be sequencing error)",
+    "weak_evidence": "Tumour LOD below somatic.min_tumour_lod: the alt reads could be sequencing errors at their base qualities (capped at somatic.max_baseq) and the sample's measured error rate",
     "strand_bias": "Alt reads almost all on one strand while reference reads are on both",
     "germline": "The normal carries the allele (VAF above somatic.max_normal_vaf or normal LOD below somatic.min_normal_lod)",
-    "normal_artefact": "The normal shows the allele at a rate like the tumour's (tumour-vs-normal LOD below somatic.min_tumour_vs_normal_lod): a shared artefact",
+    "normal_artefact": "The normal shows the allele at a rate like the tumour's (tumour-vs-normal LOD below somatic.min_tumour_vs_normal_lod, judged from somatic.normal_artefact_min_alt normal reads, or somatic.repeat_indel_normal_artefact_min_alt for an indel in a repeat): a shared artefact",
     "normal_low_depth": "The normal is too shallow here to rule out a germline variant",
     "likely_germline": "Tumour-only: VAF consistent with a heterozygous or homozygous germline genotype",
     "common_population_variant": "Tumour-only: allele frequency in the population resource at or above somatic.population_common_af",
@@ -57,6 +63,7 @@ class AlleleCounts:
     ref_rev: int
     alt_fwd: int
     alt_rev: int
+    alt_qual_sum: float | None = None  # sum of the alt reads' base qualities (bcftools FORMAT/QS)
 
     @property
     def alt(self) -> int:
@@ -69,6 +76,12 @@ class AlleleCounts:
     @property
     def vaf(self) -> float:
         return self.alt / self.depth if self.depth else 0.0
+
+    @property
+    def alt_mean_quality(self) -> float | None:
+        if self.alt_qual_sum is None or not self.alt:
+            return None
+        return self.alt_qual_sum / self.alt
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,11 @@ class SomaticParams:
     min_normal_depth: int
     population_common_af: float
     pon_min_normals: int
+    max_baseq: float = 30.0
+    indel_error_rate: float = 0.0005
+    repeat_min_homopolymer: int = 5
+    repeat_min_units: int = 3
+    repeat_indel_normal_artefact_min_alt: int = 1
 
     @classmethod
     def from_config(cls, somatic: dict) -> SomaticParams:
@@ -118,11 +136,73 @@ def log10_binom(k: int, n: int, p: float) -> float:
     return (k * math.log(p) + (n - k) * math.log(1 - p)) / math.log(10)
 
 
-def tumour_lod(counts: AlleleCounts, error_rate: float) -> float:
+def tumour_lod(counts: AlleleCounts, error: float) -> float:
+    """log10 LR: the tumour carries the allele at f = VAF, vs every alt read an error.
+
+    ``error`` is the probability that one read shows this allele by error. A reference read
+    has probability ~(1 - f) under the first hypothesis and ~1 under the second.
+    """
     if counts.depth == 0 or counts.alt == 0:
         return 0.0
-    f = max(counts.vaf, error_rate)
-    return log10_binom(counts.alt, counts.depth, f) - log10_binom(counts.alt, counts.depth, error_rate)
+    error = min(max(error, 1e-12), 0.5)
+    f = min(max(counts.vaf, error), 1 - 1e-12)
+    alt_term = math.log10((f * (1 - error) + (1 - f) * error) / error)
+    return max(0.0, counts.alt * alt_term + (counts.depth - counts.alt) * math.log10(1 - f))
+
+
+def quality_error(quality: float, max_baseq: float) -> float:
+    """Probability that a base of this Phred quality is wrong, the quality capped first."""
+    return 10 ** (-min(quality, max_baseq) / 10)
+
+
+def alt_read_error(
+    counts: AlleleCounts,
+    params: SomaticParams,
+    *,
+    is_indel: bool,
+    measured_rate: float | None = None,
+    in_repeat: bool = False,
+) -> float:
+    """Probability that one tumour read shows this allele by error (the ``e`` of the tumour LOD).
+
+    SNV: an erroneous base is one of three others, hence a third of the base's error; the
+    reads' mean quality stands for each read's (exact for the alt-read term when f >> e, as
+    the log of the error is linear in the quality). Never below the sample's measured rate
+    of this substitution, so over-stated qualities cannot inflate the LOD. Without
+    qualities, the flat somatic.error_rate.
+    """
+    if is_indel:
+        return params.error_rate if in_repeat else params.indel_error_rate
+    quality = counts.alt_mean_quality
+    error = params.error_rate if quality is None else quality_error(quality, params.max_baseq) / 3
+    if measured_rate is not None:
+        error = max(error, measured_rate)
+    return error
+
+
+def in_repeat(sequence: str, offset: int, unit: str, params: SomaticParams) -> bool:
+    """Does the indel of ``unit`` (the inserted or deleted bases) right after 0-based ``offset``
+    lie in a homopolymer or tandem repeat of the reference ``sequence``?
+
+    Alleles are left-aligned, so the repeat starts right after the anchor base.
+    """
+    if not unit:
+        return False
+    period = _period(unit)
+    copies, cursor = 0, offset + 1
+    while sequence[cursor : cursor + len(period)] == period:
+        copies, cursor = copies + 1, cursor + len(period)
+    if len(period) == 1:
+        return copies >= params.repeat_min_homopolymer
+    return copies >= params.repeat_min_units
+
+
+def _period(unit: str) -> str:
+    """The shortest string whose repeats make ``unit`` (AAA -> A, ACAC -> AC)."""
+    for size in range(1, len(unit) + 1):
+        if len(unit) % size == 0 and unit[:size] * (len(unit) // size) == unit:
+            return unit[:size]
+    return unit
 
 
 def normal_lod(normal: AlleleCounts, tumour_vaf: float, params: SomaticParams) -> float:
@@ -163,8 +243,16 @@ def classify(
     normal: AlleleCounts | None,
     params: SomaticParams,
     context: SiteContext = SiteContext(),
+    read_error: float | None = None,
+    repeat_indel: bool = False,
 ) -> Classification:
-    """Every filter the allele fails, and the class they add up to."""
+    """Every filter the allele fails, and the class they add up to.
+
+    ``read_error``: the per-read error of this allele (:func:`alt_read_error`); without it
+    the flat somatic.error_rate. ``repeat_indel``: an indel in a homopolymer or tandem repeat
+    (:func:`in_repeat`), where one normal read with the same slip already shows a shared
+    polymerase artefact rather than a stray error.
+    """
     filters = []
     if tumour.depth < params.min_depth:
         filters.append("low_depth")
@@ -172,7 +260,7 @@ def classify(
         filters.append("low_alt_reads")
     if tumour.vaf < params.min_vaf:
         filters.append("low_vaf")
-    t_lod = tumour_lod(tumour, params.error_rate)
+    t_lod = tumour_lod(tumour, params.error_rate if read_error is None else read_error)
     if t_lod < params.min_tumour_lod:
         filters.append("weak_evidence")
     if has_strand_bias(tumour, params):
@@ -188,7 +276,8 @@ def classify(
             filters.append("germline")
             germline = True
         elif (
-            normal.alt >= params.normal_artefact_min_alt
+            normal.alt
+            >= (params.repeat_indel_normal_artefact_min_alt if repeat_indel else params.normal_artefact_min_alt)
             and tumour_vs_normal_lod(tumour, normal) < params.min_tumour_vs_normal_lod
         ):
             filters.append("normal_artefact")

@@ -1,7 +1,9 @@
 """Classify the pileup candidates of one patient and write the somatic VCF.
 
 Input: the bcftools mpileup VCF (alleles split, left-aligned) with FORMAT/ADF and
-FORMAT/ADR for the tumour and, if present, the normal. Output: the same records
+FORMAT/ADR (and FORMAT/QS, the per-allele base-quality sums) for the tumour and, if
+present, the normal; the tumour's error profile (presis.calling.error_profile) and the
+reference for an indel's repeat context. Output: the same records
 with every filter the classifier applied in FILTER and the evidence in INFO.
 """
 
@@ -13,12 +15,28 @@ from pathlib import Path
 import pysam
 from cyvcf2 import VCF, Writer
 
+from presis.calling.error_profile import ErrorProfile
 from presis.calling.site_resources import SiteResources
-from presis.calling.somatic import FILTERS, AlleleCounts, SiteContext, SomaticParams, classify
+from presis.calling.somatic import (
+    FILTERS,
+    AlleleCounts,
+    SiteContext,
+    SomaticParams,
+    alt_read_error,
+    classify,
+    in_repeat,
+)
 
 INFO_FIELDS = [
     ("CLASS", "1", "String", "presis class: somatic, germline, artefact or weak"),
     ("TLOD", "1", "Float", "log10 likelihood ratio: allele present in tumour vs sequencing error"),
+    (
+        "TERR",
+        "1",
+        "Float",
+        "Per-read probability of this allele by error used by TLOD (quality, measured rate, repeat)",
+    ),
+    ("TBQ", "1", "Float", "Mean base quality of the tumour alt reads (FORMAT/QS / alt reads; SNVs)"),
     ("NLOD", "1", "Float", "log10 likelihood ratio: normal is reference vs heterozygous (absent without a normal)"),
     ("TVAF", "1", "Float", "Tumour variant allele fraction"),
     ("TALT", "1", "Integer", "Tumour reads supporting the allele"),
@@ -34,7 +52,30 @@ INFO_FIELDS = [
 def allele_counts(record, sample_index: int) -> AlleleCounts:
     adf = record.format("ADF")[sample_index]
     adr = record.format("ADR")[sample_index]
-    return AlleleCounts(int(adf[0]), int(adr[0]), int(adf[1]), int(adr[1]))
+    try:
+        qs = record.format("QS")
+    except KeyError:  # candidates without FORMAT/QS: the model falls back to the flat error rate
+        qs = None
+    alt_qual_sum = float(qs[sample_index][1]) if qs is not None and qs.shape[1] > 1 else None
+    return AlleleCounts(int(adf[0]), int(adr[0]), int(adf[1]), int(adr[1]), alt_qual_sum)
+
+
+def read_error(
+    record, counts: AlleleCounts, params: SomaticParams, profile: ErrorProfile | None, reference
+) -> tuple[float, bool]:
+    """The per-read error of the record's allele (presis.calling.somatic.alt_read_error), and
+    whether the allele is an indel in a repeat."""
+    ref, alt = record.REF, record.ALT[0]
+    if len(ref) == len(alt) == 1:
+        measured = profile.rate(ref.upper(), alt.upper()) if profile else None
+        return alt_read_error(counts, params, is_indel=False, measured_rate=measured), False
+    repeat = False
+    if reference is not None and len(ref) != len(alt) and ref[0] == alt[0]:
+        unit = (alt if len(alt) > len(ref) else ref)[1:].upper()
+        start = record.POS - 1  # 0-based anchor
+        window = reference.fetch(record.CHROM, start, start + 1 + 200).upper()
+        repeat = in_repeat(window, 0, unit, params)
+    return alt_read_error(counts, params, is_indel=True, in_repeat=repeat), repeat
 
 
 def add_header(vcf: VCF, mode: str) -> None:
@@ -52,8 +93,11 @@ def classify_vcf(
     normal: str | None,
     params: SomaticParams,
     resources: SiteResources | None = None,
+    profile: ErrorProfile | None = None,
+    reference_fasta: str | Path | None = None,
 ) -> dict[str, int]:
     """Write ``output_vcf_gz`` (+ .tbi) and return how many alleles got each status."""
+    reference = pysam.FastaFile(str(reference_fasta)) if reference_fasta else None
     vcf = VCF(str(candidates))
     names = list(vcf.samples)
     tumour_index = names.index(tumour)
@@ -69,10 +113,14 @@ def classify_vcf(
         t = allele_counts(record, tumour_index)
         n = allele_counts(record, normal_index) if normal_index is not None else None
         context = resources.context(record.CHROM, record.POS, record.REF, record.ALT[0]) if resources else SiteContext()
-        verdict = classify(t, n, params, context)
+        error, repeat = read_error(record, t, params, profile, reference)
+        verdict = classify(t, n, params, context, read_error=error, repeat_indel=repeat)
         record.FILTER = ";".join(verdict.filters) if verdict.filters else "PASS"
         record.INFO["CLASS"] = verdict.status
         record.INFO["TLOD"] = verdict.tumour_lod
+        record.INFO["TERR"] = float(f"{error:.3g}")
+        if t.alt_mean_quality is not None and len(record.REF) == len(record.ALT[0]) == 1:
+            record.INFO["TBQ"] = round(t.alt_mean_quality, 1)
         record.INFO["TVAF"] = round(t.vaf, 4)
         record.INFO["TALT"] = t.alt
         record.INFO["TDP"] = t.depth
@@ -89,6 +137,8 @@ def classify_vcf(
         tally[verdict.status] = tally.get(verdict.status, 0) + 1
     writer.close()
     vcf.close()
+    if reference is not None:
+        reference.close()
     pysam.tabix_index(str(plain), preset="vcf", force=True, keep_original=False)
     if not os.path.exists(str(output_vcf_gz)):
         raise RuntimeError(f"tabix did not produce {output_vcf_gz}")

@@ -31,7 +31,7 @@ import pysam
 import yaml
 
 from presis.devtools.scoring import Key, Score, is_indel, vcf_records
-from presis.devtools.simulate import Scenario, ScenarioData, bundled_data, simulate_scenario
+from presis.devtools.simulate import Scenario, ScenarioData, bundled_data, scenario_data, simulate_scenario
 from presis.errors import InputError
 from presis.inputs.bed import PanelIndex, read_panel
 
@@ -81,8 +81,13 @@ class BenchmarkSet:
     def ci(self) -> Scenario:
         return next(s for s in self.scenarios if s.ci)
 
+    def half(self, name: str) -> list[Scenario]:
+        """The scenarios of one half: ``tuning`` (thresholds are chosen on it) or ``reporting``."""
+        return [s for s in self.scenarios if s.half == name]
 
-_YAML_TO_FIELD = {"somatic": "n_somatic", "germline": "n_germline", "vaf": "vaf_range"}
+
+_YAML_TO_FIELD = {"somatic": "n_somatic", "germline": "n_germline", "vaf": "vaf_range", "vafs": "vaf_list"}
+HALVES = ("tuning", "reporting")
 
 
 def load_scenarios(path: str | Path, root: str | Path) -> BenchmarkSet:
@@ -97,7 +102,13 @@ def load_scenarios(path: str | Path, root: str | Path) -> BenchmarkSet:
         if unknown:
             problems.append(f"scenario {index + 1}: unknown keys {', '.join(unknown)}")
             continue
+        if "vaf_list" in entry:
+            entry["vaf_list"] = tuple(entry["vaf_list"])
+            entry.setdefault("vaf_range", (min(entry["vaf_list"]), max(entry["vaf_list"])))
         entry["vaf_range"] = tuple(entry["vaf_range"])
+        if entry.get("half", "tuning") not in HALVES:
+            problems.append(f"scenario {index + 1}: half must be one of {', '.join(HALVES)}")
+            continue
         try:
             scenarios.append(Scenario(**entry))
         except TypeError as error:
@@ -131,20 +142,7 @@ def prepare_scenario(scenario: Scenario, benchmark: BenchmarkSet, root: str | Pa
             staging.rename(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return _cached_data(scenario, folder)
-
-
-def _cached_data(scenario: Scenario, folder: Path) -> ScenarioData:
-    patient = scenario.patient_id
-    return ScenarioData(
-        patient=patient,
-        tumour=(folder / f"{patient}-T_R1.fastq.gz", folder / f"{patient}-T_R2.fastq.gz"),
-        normal=None
-        if scenario.tumour_only
-        else (folder / f"{patient}-N_R1.fastq.gz", folder / f"{patient}-N_R2.fastq.gz"),
-        somatic_truth=folder / f"{patient}.somatic_truth.vcf.gz",
-        germline_truth=folder / f"{patient}.germline_truth.vcf.gz",
-    )
+    return scenario_data(scenario, folder)
 
 
 def sample_sheet_rows(scenario: Scenario, data: ScenarioData) -> list[dict[str, str]]:
@@ -418,12 +416,14 @@ def snv_at_headline_vaf(c: Comparison) -> SplitScore:
     return score_of(c, lambda k: not is_indel(k) and truth_ok(k), lambda k: not is_indel(k) and call_ok(k))
 
 
-def low_vaf_deep(c: Comparison) -> SplitScore:
-    """Truth VAF in [0.03, 0.05) at sites with tumour depth ≥ 300 (recall only)."""
+def low_vaf_deep(c: Comparison, snv_only: bool = False) -> SplitScore:
+    """Truth VAF in [0.03, 0.05) at sites with tumour depth ≥ 300 (recall only); SNVs alone with ``snv_only``."""
     low, high = LOW_VAF
 
     def keep(k: Key) -> bool:
         vaf, depth = c.truth.get(k), c.depth.get(k)
+        if snv_only and is_indel(k):
+            return False
         return vaf is not None and low <= vaf < high and depth is not None and depth >= DEEP
 
     return score_of(c, keep, lambda k: False)
@@ -449,11 +449,14 @@ class Headline:
     indel_f1: float | None
     tumour_only_precision_with_germline: float | None
     tumour_only_precision_without_germline: float | None
+    low_vaf_deep_snv_recall: float | None = None
+    low_vaf_deep_snv_sites: int = 0
 
 
 def headline(c: Comparison) -> Headline:
     snv = snv_at_headline_vaf(c)
     low = low_vaf_deep(c)
+    low_snv = low_vaf_deep(c, snv_only=True)
     indel = by_type(c)["indel"]
     to_with, to_without = tumour_only_precision(c) if c.tumour_only else (None, None)
     return Headline(
@@ -468,6 +471,8 @@ def headline(c: Comparison) -> Headline:
         tumour_only_precision_without_germline=(
             to_without.precision if to_without and to_without.tp_precision + to_without.fp else None
         ),
+        low_vaf_deep_snv_recall=low_snv.recall if low_snv.tp + low_snv.fn else None,
+        low_vaf_deep_snv_sites=low_snv.tp + low_snv.fn,
     )
 
 
@@ -512,7 +517,11 @@ def format_headline(h: Headline, tumour_only: bool) -> list[str]:
         f"recall VAF {LOW_VAF[0]}-{LOW_VAF[1]} at depth >= {DEEP}: {_figure(h.low_vaf_deep_recall)} "
         f"({h.low_vaf_deep_sites} sites)   indel F1: {_figure(h.indel_f1)}"
     )
-    lines = [snv, low_and_indel]
+    low_snv = (
+        f"SNV recall VAF {LOW_VAF[0]}-{LOW_VAF[1]} at depth >= {DEEP}: {_figure(h.low_vaf_deep_snv_recall)} "
+        f"({h.low_vaf_deep_snv_sites} sites)"
+    )
+    lines = [snv, low_and_indel, low_snv]
     if tumour_only:
         lines.append(
             f"tumour-only precision (TVAF >= {HEADLINE_VAF}): {_figure(h.tumour_only_precision_with_germline)} "

@@ -44,21 +44,19 @@ import random
 import re
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import pysam
+
+from presis.annotation.hgvs import reverse_complement
+from presis.inputs.bed import merge_intervals
 
 # Bumped whenever a change alters what a seed produces: cached scenario data is keyed by it.
 SIMULATOR_VERSION = 2  # 2: PCR stutter in homopolymers
 
 BASES = "ACGT"
-_COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 Key = tuple[str, int, str, str]
-
-
-def reverse_complement(sequence: str) -> str:
-    return sequence.translate(_COMPLEMENT)[::-1]
 
 
 # --------------------------------------------------------------------------- reference
@@ -79,27 +77,33 @@ class Interval:
 
 def read_targets(bed: str | Path) -> list[Interval]:
     """The BED's intervals, overlapping or touching ones merged (per contig, in file order)."""
-    raw: list[Interval] = []
+    raw: list[tuple[str, int, int]] = []
     for line in Path(bed).read_text().splitlines():
         if not line.strip() or line.startswith(("#", "track", "browser")):
             continue
         chrom, start, end = line.split("\t")[:3]
-        raw.append(Interval(chrom, int(start), int(end)))
-    contig_order = {c: i for i, c in enumerate(dict.fromkeys(i.chrom for i in raw))}
-    merged: list[Interval] = []
-    for interval in sorted(raw, key=lambda i: (contig_order[i.chrom], i.start)):
-        last = merged[-1] if merged else None
-        if last and last.chrom == interval.chrom and interval.start <= last.end:
-            merged[-1] = Interval(last.chrom, last.start, max(last.end, interval.end))
-        else:
-            merged.append(interval)
-    return merged
+        raw.append((chrom, int(start), int(end)))
+    return [Interval(*interval) for interval in merge_intervals(raw)]
 
 
-def load_reference(fasta: str | Path) -> dict[str, str]:
-    """Every contig, upper case, in memory (the test genome is 9.6 Mb: slicing beats fetching)."""
+# Test genome v2 = v1's contigs unchanged + four slices. The frozen benchmark scenarios and the
+# seeded test sets were made on v1; simulating over v1's contigs keeps each seed's reads and truth
+# byte-identical (off-target fragments are drawn over every contig loaded).
+GENOME_V1_CONTIGS = (
+    "chr17",
+    "chr12_25195146_25260929",
+    "chr7_55019017_55211628",
+    "chr3_52287089_52809009",
+    "chr21_22000000_23000000",
+    "chr2_47410000_47420000",
+)
+
+
+def load_reference(fasta: str | Path, contigs: Sequence[str] | None = None) -> dict[str, str]:
+    """Every contig (or those named, in that order), upper case, in memory (the test genome is
+    12.9 Mb: slicing beats fetching)."""
     with pysam.FastaFile(str(fasta)) as handle:
-        return {name: handle.fetch(name).upper() for name in handle.references}
+        return {name: handle.fetch(name).upper() for name in (contigs or handle.references)}
 
 
 # --------------------------------------------------------------------------- variants
@@ -347,6 +351,49 @@ class ErrorModel:
     high_error: float = 0.0002
     read2_factor: float = 1.3
     indel_error_per_read: float = 0.002  # 1-bp indel errors: rare on Illumina
+    # True error = the bin's error x error_scale, the qualities unchanged: above 1 the
+    # qualities over-state accuracy (miscalibrated, as binned NovaSeq Q37 often is).
+    error_scale: float = 1.0
+
+    def scaled(self, error: float) -> float:
+        return min(0.75, error * self.error_scale)
+
+    def mean_error(self, length: int = 150) -> float:
+        """Mean true substitution error per base over both reads (what a run reports as its error rate)."""
+        total = 0.0
+        for read in (1, 2):
+            for shares in self.low_bin_profile(length, read):
+                low = sum(shares)
+                total += (1 - low) * self.scaled(self.high_error)
+                total += sum(share * self.scaled(bin_[1]) for share, bin_ in zip(shares, self.bins, strict=True))
+        return total / (2 * length)
+
+    @classmethod
+    def profile(cls, name: str, error_scale: float = 1.0, low_quality_scale: float = 1.0) -> ErrorModel:
+        """A named quality profile: ``novaseq`` (4 bins, Q37 top) or ``hiseq`` (Q40/Q30/Q20/Q10/Q2 bins).
+
+        ``low_quality_scale`` multiplies the share of bases in the low bins (a poorer run).
+        """
+        if name == "novaseq":
+            model = cls()
+        elif name == "hiseq":
+            model = cls(
+                bins=(
+                    ("?", 0.001, 0.10, 0.15, 2),  # Q30
+                    ("5", 0.01, 0.02, 0.05, 2),  # Q20
+                    ("+", 0.1, 0.003, 0.02, 3),  # Q10
+                    ("#", 0.3, 0.001, 0.008, 4),  # Q2
+                ),
+                high_symbol="I",  # Q40
+                high_error=0.0001,
+            )
+        else:
+            raise ValueError(f"unknown quality profile {name!r}: novaseq or hiseq")
+        bins = tuple((sym, err, start * low_quality_scale, rise * low_quality_scale, power)
+                     for sym, err, start, rise, power in model.bins)  # fmt: skip
+        return cls(
+            bins, model.high_symbol, model.high_error, model.read2_factor, model.indel_error_per_read, error_scale
+        )
 
     def low_bin_profile(self, length: int, read: int) -> list[list[float]]:
         """Per cycle: probability of each low bin."""
@@ -381,9 +428,9 @@ class _ReadMaker:
             for read, cum in self._cumulative.items()
         }
         self._symbols = [ord(symbol) for symbol, *_ in model.bins]
-        self._errors = [error for _, error, *_ in model.bins]
+        self._errors = [model.scaled(error) for _, error, *_ in model.bins]
         self._high = model.high_symbol.encode() * length
-        self._log_miss_high = math.log(1 - model.high_error)
+        self._log_miss_high = math.log(1 - model.scaled(model.high_error))
 
     def _low_quality(self, rng: random.Random, read: int) -> list[tuple[int, int]]:
         """(cycle, bin index) of the bases below Q37."""
@@ -466,6 +513,10 @@ class Library:
     stutter_rate: float = 0.001
     stutter_max_rate: float = 0.05
     stutter_deletion_share: float = 2 / 3
+    # FFPE deamination (tumour only): each C of a damaged strand reads as T with this probability
+    # (G>A in reference orientation when the damaged strand is the reverse one); both mates and
+    # every duplicate of the molecule carry it. 0 = fresh tissue.
+    ffpe_deamination_rate: float = 0.0
 
     def stutter_probability(self, run: int) -> float:
         if run < self.stutter_min_run:
@@ -639,6 +690,16 @@ def _off_target_fragments(
             yield chrom, start, length
 
 
+def _deaminate(rng: random.Random, molecule: str, rate: float) -> str:
+    """C>T on one strand of the molecule (G>A seen from the other), at ``rate`` per base."""
+    source, target = ("C", "T") if rng.random() < 0.5 else ("G", "A")
+    chars = list(molecule)
+    for index, base in enumerate(chars):
+        if base == source and rng.random() < rate:
+            chars[index] = target
+    return "".join(chars)
+
+
 def _fragment_length(rng: random.Random, library: Library) -> int:
     length = round(rng.gauss(library.fragment_mean, library.fragment_sd))
     return min(library.fragment_max, max(library.fragment_min, length))
@@ -669,6 +730,8 @@ def simulate_sample(
         molecule = fragment_sequence(reference[chrom], start, length, carried)
         if len(molecule) <= library.read_length:
             return  # only at a contig end
+        if sample.tumour and library.ffpe_deamination_rate > 0:
+            molecule = _deaminate(rng, molecule, library.ffpe_deamination_rate)
         if rng.random() < 0.5:  # read 1 starts at either end of the molecule
             molecule = reverse_complement(molecule)
         # Each read gets one spare base so that a deletion error keeps its length.
@@ -767,6 +830,17 @@ class Scenario:
     bundled: str | None = None
     patient: str | None = None
     description: str = ""
+    half: str = "tuning"  # tuning: thresholds may be chosen on it; reporting: figures only
+    vaf_list: tuple[float, ...] | None = None  # VAFs used in turn instead of a range
+    # Library and sequencer (defaults: the simulator's 2x150 NovaSeq-like library).
+    read_length: int = 150
+    insert_mean: float = 280.0
+    insert_sd: float = 60.0
+    duplicates: float = 0.05
+    quality_profile: str = "novaseq"
+    error_scale: float = 1.0  # > 1: qualities over-state accuracy
+    low_quality_scale: float = 1.0
+    ffpe: float = 0.0  # FFPE deamination rate per C of a damaged strand (tumour only)
 
     @property
     def tumour_only(self) -> bool:
@@ -779,18 +853,43 @@ class Scenario:
     def plan(self) -> VariantPlan:
         return VariantPlan(
             n_somatic=self.n_somatic,
-            vafs=VafRange(*self.vaf_range),
+            vafs=tuple(self.vaf_list) if self.vaf_list else VafRange(*self.vaf_range),
             n_germline=self.n_germline,
             purity=self.purity,
             indel_fraction=self.indel_fraction,
             max_indel=self.max_indel,
         )
 
+    def library(self) -> Library:
+        return Library(
+            read_length=self.read_length,
+            fragment_mean=self.insert_mean,
+            fragment_sd=self.insert_sd,
+            fragment_min=min(160, max(self.read_length + 10, round(self.insert_mean - 3 * self.insert_sd))),
+            duplicate_fraction=self.duplicates,
+            ffpe_deamination_rate=self.ffpe,
+        )
+
+    def errors(self) -> ErrorModel:
+        return ErrorModel.profile(self.quality_profile, self.error_scale, self.low_quality_scale)
+
     def cache_key(self) -> str:
         """Changes whenever what this scenario generates could change."""
-        generating = {k: v for k, v in asdict(self).items() if k not in ("ci", "description")}
+        defaults = {f.name: f.default for f in fields(Scenario)}
+        # Settings left at their defaults stay out of the key, so adding a setting keeps old keys.
+        generating = {
+            k: v
+            for k, v in asdict(self).items()
+            if k not in ("ci", "description", "half") and not (k in _OPTIONAL_FIELDS and v == defaults[k])
+        }
         blob = json.dumps([SIMULATOR_VERSION, generating], sort_keys=True).encode()
         return f"{self.name}-seed{self.seed}-{hashlib.sha256(blob).hexdigest()[:10]}"
+
+
+_OPTIONAL_FIELDS = (
+    "vaf_list", "read_length", "insert_mean", "insert_sd", "duplicates", "quality_profile", "error_scale",
+    "low_quality_scale", "ffpe",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -805,7 +904,12 @@ class ScenarioData:
 
 
 def bundled_data(scenario: Scenario, root: Path) -> ScenarioData:
-    folder, patient = root / scenario.bundled, scenario.patient_id
+    return scenario_data(scenario, root / scenario.bundled)
+
+
+def scenario_data(scenario: Scenario, folder: Path) -> ScenarioData:
+    """The files of a scenario's reads and truth in ``folder`` (as simulate_scenario names them)."""
+    patient = scenario.patient_id
     return ScenarioData(
         patient=patient,
         tumour=(folder / f"{patient}-T_R1.fastq.gz", folder / f"{patient}-T_R2.fastq.gz"),
@@ -825,38 +929,14 @@ def simulate_scenario(
     reference: dict[str, str] | None = None,
 ) -> ScenarioData:
     """Variants, truth VCFs and reads of a simulated scenario, written into ``outdir``."""
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    reference = reference if reference is not None else load_reference(reference_fasta)
+    reference = reference if reference is not None else load_reference(reference_fasta, GENOME_V1_CONTIGS)
     targets = read_targets(panel_bed)
     variants = generate_variants(reference, targets, scenario.seed, scenario.plan())
-    patient = scenario.patient_id
-    somatic = [v for v in variants if v.origin == "somatic"]
-    germline = [v for v in variants if v.origin == "germline"]
-    somatic_vcf = write_truth_vcf(somatic, reference, reference_fasta, outdir / f"{patient}.somatic_truth.vcf.gz", None)
-    germline_vcf = write_truth_vcf(
-        germline, reference, reference_fasta, outdir / f"{patient}.germline_truth.vcf.gz", patient
-    )
-    tumour = simulate_sample(
-        reference,
-        targets,
-        variants,
-        Sample(f"{patient}-T", scenario.tumour_depth, True, scenario.seed),
-        outdir / f"{patient}-T",
-    )
-    normal = None
-    if not scenario.tumour_only:
-        normal = simulate_sample(
-            reference, targets, variants, Sample(f"{patient}-N", scenario.normal_depth, False, scenario.seed),
-            outdir / f"{patient}-N",
-        )  # fmt: skip
-    return ScenarioData(
-        patient=patient,
-        tumour=(tumour.r1, tumour.r2),
-        normal=(normal.r1, normal.r2) if normal else None,
-        somatic_truth=somatic_vcf,
-        germline_truth=germline_vcf,
-    )
+    return simulate_planted(
+        variants, reference, reference_fasta, targets, scenario.patient_id,
+        scenario.tumour_depth, 0 if scenario.tumour_only else scenario.normal_depth, scenario.seed, outdir,
+        library=scenario.library(), errors=scenario.errors(),
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- planted cases
@@ -903,8 +983,11 @@ def simulate_planted(
     normal_depth: float,
     seed: int,
     outdir: str | Path,
+    library: Library = Library(),
+    errors: ErrorModel = ErrorModel(),
 ) -> ScenarioData:
-    """Tumour/normal reads and truth for hand-placed variants (germline ones in both samples)."""
+    """Tumour/normal reads and truth for hand-placed variants (germline ones in both samples);
+    ``normal_depth`` 0: tumour only. ``library`` and ``errors``: the scenario's simulator settings."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     somatic = [v for v in variants if v.origin == "somatic"]
@@ -914,9 +997,15 @@ def simulate_planted(
         germline, reference, reference_fasta, outdir / f"{patient}.germline_truth.vcf.gz", patient
     )
     tumour = simulate_sample(
-        reference, targets, variants, Sample(f"{patient}-T", tumour_depth, True, seed), outdir / f"{patient}-T"
+        reference, targets, variants, Sample(f"{patient}-T", tumour_depth, True, seed), outdir / f"{patient}-T",
+        library, errors,
+    )  # fmt: skip
+    normal = None
+    if normal_depth:
+        normal = simulate_sample(
+            reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N",
+            library, errors,
+        )  # fmt: skip
+    return ScenarioData(
+        patient, (tumour.r1, tumour.r2), (normal.r1, normal.r2) if normal else None, somatic_vcf, germline_vcf
     )
-    normal = simulate_sample(
-        reference, targets, variants, Sample(f"{patient}-N", normal_depth, False, seed), outdir / f"{patient}-N"
-    )
-    return ScenarioData(patient, (tumour.r1, tumour.r2), (normal.r1, normal.r2), somatic_vcf, germline_vcf)

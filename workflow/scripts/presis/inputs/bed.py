@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -37,29 +38,55 @@ def read_panel(path: str | Path, contigs: list[str] | None = None) -> pd.DataFra
     return bed.reset_index(drop=True)
 
 
-def merge_intervals(bed: pd.DataFrame) -> list[tuple[str, int, int]]:
-    """Overlapping or touching intervals merged, in the BED's order (sorted by read_panel)."""
+def merge_intervals(
+    intervals: pd.DataFrame | Iterable[tuple], contig_order: Sequence[str] | None = None
+) -> list[tuple]:
+    """Overlapping or touching intervals merged, sorted by contig then start.
+
+    ``intervals``: a panel from read_panel (chrom, start, end are used) or (chrom, start, end, *rest)
+    tuples; a merged interval keeps the rest (e.g. the gene name) of its first interval, and a start
+    before the contig (negative, from padding) is clipped to 0. Contigs come in ``contig_order``
+    (the reference's), else in the order they first appear.
+    """
+    if isinstance(intervals, pd.DataFrame):
+        intervals = intervals[["chrom", "start", "end"]].itertuples(index=False, name=None)
+    intervals = list(intervals)
+    order = {name: i for i, name in enumerate(contig_order or dict.fromkeys(iv[0] for iv in intervals))}
     merged: list[list] = []
-    for chrom, start, end in bed[["chrom", "start", "end"]].itertuples(index=False):
+    for chrom, start, end, *rest in sorted(intervals, key=lambda iv: (order[iv[0]], iv[1])):
         if merged and merged[-1][0] == chrom and start <= merged[-1][2]:
             merged[-1][2] = max(merged[-1][2], end)
         else:
-            merged.append([chrom, start, end])
+            merged.append([chrom, max(0, start), end, *rest])
     return [tuple(m) for m in merged]
 
 
 def split_shards(intervals: list[tuple[str, int, int]], n: int) -> list[list[tuple[str, int, int]]]:
-    """n contiguous runs of intervals with about equal bases each (reference order kept,
-    so the shards' calls concatenate into a sorted VCF)."""
-    n = max(1, min(n, len(intervals)))
+    """Exactly n non-empty shards of (nearly) equal bases, in reference order, so the shards'
+    calls concatenate into a sorted VCF. Shard k holds bases [k*total/n, (k+1)*total/n) of the
+    panel laid end to end: an interval crossing a cut is split there at a base boundary, so a
+    one-interval panel still keeps every core busy. The parts do not overlap, so each variant is
+    called by exactly one shard: the one whose part holds its POS (``bcftools mpileup -R``
+    only reports pileup columns inside the regions; an indel belongs to the column before it)."""
     total = sum(end - start for _, start, end in intervals)
-    shards: list[list] = [[] for _ in range(n)]
+    if n < 1:
+        raise ValueError(f"calling.shards must be at least 1, not {n}")
+    if total < n:
+        raise InputError(
+            f"the panel has {total} bases, fewer than calling.shards = {n}: lower calling.shards",
+            "panel BED",
+        )
+    cuts = [total * k // n for k in range(1, n)]  # panel offsets where a new shard starts
+    shards: list[list[tuple[str, int, int]]] = [[] for _ in range(n)]
     done = 0
-    for interval in intervals:
-        index = min(n - 1, int(done * n / total)) if total else 0
-        shards[index].append(interval)
-        done += interval[2] - interval[1]
-    return [s for s in shards if s]
+    for chrom, start, end in intervals:
+        while start < end:
+            index = bisect.bisect_right(cuts, done)
+            stop = end if index == n - 1 else min(end, start + cuts[index] - done)
+            shards[index].append((chrom, start, stop))
+            done += stop - start
+            start = stop
+    return shards
 
 
 class PanelIndex:

@@ -95,6 +95,8 @@ PATH_KEYS = (
     ("kb", "gene_roles"),
     ("kb", "hotspots"),
     ("kb", "referral_genes"),
+    ("kb", "trials"),
+    ("kb", "civic"),
     ("population", "vcf"),
     ("pon", "bams"),
     ("pon", "vcf"),

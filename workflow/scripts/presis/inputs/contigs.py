@@ -1,4 +1,4 @@
-"""Contig slices -> real chromosome coordinates (tests/data/genome/contigs.tsv)."""
+"""Contig slices -> real chromosome coordinates (tests/data/genome/contigs.v2.tsv)."""
 
 from __future__ import annotations
 
@@ -31,3 +31,12 @@ class ContigMap:
         """`chr12:25245350C>T` style (VCF alleles, real coordinates where known)."""
         chrom, gpos = self.to_genomic(contig, pos)
         return f"{chrom}:{gpos}{ref}>{alt}"
+
+
+# RefSeq accessions of the GRCh38 primary assembly's chromosomes (NCBI GCF_000001405.26), for
+# interfaces that name chromosomes by accession (FHIR gHGVS, Beacon referenceName).
+GRCH38_REFSEQ = {
+    **{f"chr{n}": f"NC_{n:06d}.{v}" for n, v in zip(range(1, 23), (
+        11, 12, 12, 12, 10, 12, 14, 11, 12, 11, 10, 12, 11, 9, 10, 10, 11, 10, 10, 11, 9, 11), strict=True)},
+    "chrX": "NC_000023.11", "chrY": "NC_000024.10", "chrM": "NC_012920.1",
+}  # fmt: skip

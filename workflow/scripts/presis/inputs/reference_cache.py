@@ -264,7 +264,7 @@ def build_annotation(source: str | Path, layout: Prepared) -> None:
         if tmp is None:
             return
         plain = tmp / "annotation.gff3"
-        genes, contigs, headers = [], set(), []
+        genes, contigs, declared = [], set(), {}
         env = {**os.environ, "LC_ALL": "C"}
         with open(plain, "w") as out:
             out.write("##gff-version 3\n")
@@ -280,8 +280,10 @@ def build_annotation(source: str | Path, layout: Prepared) -> None:
             with opener(source, "rt") as fh:
                 for line in fh:
                     if line.startswith("#") or not line.strip():
-                        if line.startswith("##sequence-region"):
-                            headers.append(line)
+                        fields = line.split()
+                        # a contig's declared length: checked against the FASTA's (reference_prepare)
+                        if fields[:1] == ["##sequence-region"] and len(fields) == 4 and fields[3].isdigit():
+                            declared[fields[1]] = int(fields[3])
                         continue
                     cols = line.rstrip("\n").split("\t")
                     if len(cols) != 9:
@@ -303,7 +305,9 @@ def build_annotation(source: str | Path, layout: Prepared) -> None:
             fh.write("gene_id\tname\tcontig\tstart\tend\n")
             fh.writelines("\t".join(row) + "\n" for row in sorted(genes))
         manifest = {"format": CACHE_FORMAT, "source": str(source.resolve()), "genes": len(genes)}
-        (tmp / MANIFEST).write_text(json.dumps({**manifest, "contigs": sorted(contigs)}, indent=2))
+        # contigs with features or declared (presis.inputs.reference.gff3_contigs)
+        manifest |= {"contigs": sorted(contigs | set(declared)), "sequence_regions": declared}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
 
 
 def _gene_rows(gff: pysam.TabixFile, spans: Iterable[tuple[str, int, int]], gene_ids: set[str]) -> list[str]:

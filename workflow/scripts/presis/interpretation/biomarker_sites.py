@@ -21,6 +21,22 @@ from presis.interpretation.site_spans import Span, codon_span, exon_coding_span
 from presis.interpretation.tiers import THERAPEUTIC
 
 EXON_TYPES = frozenset({"exon_deletion", "exon_insertion", "exon_skipping"})
+# The columns of the LoD table (results/<patient>/interpret/<patient>.lod.tsv), in order.
+LOD_COLUMNS = [
+    "gene",
+    "site",
+    "kind",
+    "transcript",
+    "contig",
+    "start",
+    "end",
+    "kb_entries",
+    "therapeutic",
+    "depth",
+    "lod",
+    "status",
+    "statement",
+]
 
 
 @dataclass(frozen=True)

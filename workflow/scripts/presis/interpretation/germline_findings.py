@@ -4,7 +4,7 @@ Only with the patient's consent (sample sheet ``germline_consent: yes``) and a n
 the confident (FILTER PASS) germline calls of the normal in a gene of ``germline_findings.genes``:
 
 1. a variant on the known list (``germline_findings.known_variants``, gene + HGVS c.) classed
-   *benign* is never reported (e.g. BRCA2 p.(Lys3326Ter), TP53 p.(Pro72Arg));
+   *benign* is never reported (e.g. TP53 p.(Pro72Arg));
 2. one classed *pathogenic* is a candidate ("known pathogenic", with its source);
 3. a truncating variant (stop gained, frameshift, canonical splice site) in a loss-of-function gene
    (``gene_roles``: tumour suppressor or both) is a candidate unless it escapes nonsense-mediated
@@ -23,14 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from presis.annotation.transcripts import Transcript, TranscriptIndex
+from presis.interpretation.kb import load_gene_roles
 
 CONFIRM = "candidate — confirm in an accredited germline laboratory"
 TRUNCATING = frozenset({"stop_gained", "frameshift_variant", "splice_acceptor_variant", "splice_donor_variant"})
-LOF_ROLES = frozenset({"tumour_suppressor", "both"})
-
-
-def read_gene_list(path: str | Path) -> set[str]:
-    return {line.strip() for line in Path(path).read_text().splitlines() if line.strip() and not line.startswith("#")}
 
 
 def read_known(path: str | Path) -> dict[tuple[str, str], dict]:
@@ -39,8 +35,8 @@ def read_known(path: str | Path) -> dict[tuple[str, str], dict]:
 
 
 def lof_genes(gene_roles: str | Path) -> set[str]:
-    roles = pd.read_csv(gene_roles, sep="\t", comment="#", dtype=str)
-    return set(roles.loc[roles["role"].isin(LOF_ROLES), "gene"])
+    """Loss-of-function genes: the KB's tumour suppressors (roles read and checked by the KB's loader)."""
+    return load_gene_roles(gene_roles).tumour_suppressors()
 
 
 def nmd_escape(tx: Transcript, pos: int, nmd_distance: int) -> str | None:

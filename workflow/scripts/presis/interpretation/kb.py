@@ -56,12 +56,14 @@ REPO = Path(__file__).resolve().parents[4]
 
 @dataclass(frozen=True)
 class KBFiles:
-    """Where the KB's files are; ``in_repo`` gives the repository's own."""
+    """Where the KB's files are; ``in_repo`` gives the repository's own. ``extra``: further entry files
+    in the same schema (``presis kb import-civic`` output), read after the curated entries."""
 
     biomarkers: Path
     oncotree: Path
     gene_roles: Path
     schema: Path
+    extra: tuple[Path, ...] = ()
 
     @classmethod
     def in_repo(cls, repo: Path = REPO) -> KBFiles:
@@ -205,6 +207,9 @@ class GeneRoles:
     def is_cancer_gene(self, gene: str | None) -> bool:
         return self.role(gene) in ("oncogene", "tumour_suppressor", "both")
 
+    def tumour_suppressors(self) -> set[str]:
+        return {gene for gene in self.roles if self.is_tumour_suppressor(gene)}
+
 
 def load_gene_roles(path: str | Path) -> GeneRoles:
     roles: dict[str, str] = {}
@@ -243,6 +248,8 @@ class Alteration:
     exon: int | None = None
     transcript: str | None = None
     tmb_min: float | None = None
+    genomic: str | None = None  # genomic_change: chrom:posREF>ALT on real coordinates ...
+    build: str | None = None  # ... of this reference build
 
     def describe(self, gene: str | None) -> str:
         """In words, for reasons: 'EGFR exon 19 in-frame deletion', 'KRAS G12/G13 missense'."""
@@ -258,6 +265,7 @@ class Alteration:
             "fusion": lambda: "fusion",
             "msi_high": lambda: "MSI-high",
             "tmb_high": lambda: f"TMB >= {self.tmb_min:g} mut/Mb",
+            "genomic_change": lambda: f"{self.genomic} ({self.build})",
         }[self.type]()
         return f"{gene} {what}" if gene else what
 
@@ -276,6 +284,22 @@ class Entry:
     origin: str
     source: str
     note: str | None
+    # Negative evidence (CIViC "Does Not Support"): the alteration does NOT predict the direction, e.g.
+    # no response to the therapy. Never tier evidence; it keeps other tumour types' evidence for the
+    # same drug out (presis.interpretation.tiers).
+    negative: bool = False
+    curated_by: str = "presis"  # "presis" or "civic" (imported by presis kb import-civic, not curated)
+    evidence_id: str | None = None  # the source's own id (CIViC EID)
+
+    @property
+    def curated(self) -> bool:
+        return self.curated_by == "presis"
+
+    def label(self) -> str:
+        """The entry as named in reasons: its KB id, and for imported evidence where it comes from."""
+        if self.curated:
+            return f"KB {self.id}"
+        return f"KB {self.id}; CIViC, not curated by presis: {self.evidence_id}"
 
 
 @dataclass(frozen=True)
@@ -295,6 +319,7 @@ class KnowledgeBase:
     polymorphisms: tuple[Polymorphism, ...]
     oncotree: OncoTree
     evidence_reviewed_through: str = ""
+    roles: GeneRoles = GeneRoles({}, {})  # config/kb/gene_roles.tsv, read and checked with the KB
 
     def release(self) -> dict[str, str]:
         """Version, date and evidence review date, for the report header."""
@@ -328,6 +353,8 @@ def _alteration(data: Mapping[str, Any]) -> Alteration:
         exon=data.get("exon"),
         transcript=data.get("transcript"),
         tmb_min=data.get("tmb_min"),
+        genomic=data.get("genomic_change"),
+        build=data.get("build"),
     )
 
 
@@ -345,6 +372,9 @@ def _entry(data: Mapping[str, Any]) -> Entry:
         origin=data.get("origin", "any"),
         source=" ".join(str(data["source"]).split()),
         note=" ".join(str(data["note"]).split()) if data.get("note") else None,
+        negative=bool(data.get("negative", False)),
+        curated_by=(data.get("provenance") or {}).get("kb", "presis"),
+        evidence_id=(data.get("provenance") or {}).get("evidence_id"),
     )
 
 
@@ -388,23 +418,41 @@ def gene_role_problems(kb: KnowledgeBase, roles: GeneRoles) -> list[str]:
 
 
 def load(files: KBFiles | None = None) -> KnowledgeBase:
-    """Read and validate the KB; raises InputError listing every problem."""
+    """Read and validate the KB, gene roles included; raises InputError listing every problem."""
     files = files or KBFiles.in_repo()
     oncotree = load_oncotree(files.oncotree)
-    data = yaml.load(Path(files.biomarkers).read_text(), Loader=_YAML_LOADER)
     schema = yaml.load(Path(files.schema).read_text(), Loader=_YAML_LOADER)
-    problems = schema_problems(data, schema)
-    problems += content_problems(data, oncotree) if isinstance(data, dict) else []
-    if problems:
-        raise InputError(problems, str(files.biomarkers))
+    data = _read_entries(files.biomarkers, schema, oncotree)
+    entries = [_entry(entry) for entry in data["entries"]]
+    version = str(data["version"])
+    for path in files.extra:
+        extra = _read_entries(path, schema, oncotree)
+        curated = {entry.id for entry in entries}
+        clashes = [entry["id"] for entry in extra["entries"] if entry["id"] in curated]
+        if clashes:
+            raise InputError(
+                [f"entry id {name} is also a curated entry: imported ids must differ" for name in clashes], str(path)
+            )
+        entries += [_entry(entry) for entry in extra["entries"]]
+        version += f" + {extra['version']}"  # e.g. "2026.12.0 + civic-2024-04-01"
     return KnowledgeBase(
-        version=data["version"],
+        version=version,
         date=data["date"],
-        entries=tuple(_entry(entry) for entry in data["entries"]),
+        entries=tuple(entries),
         polymorphisms=tuple(_polymorphism(p) for p in data.get("polymorphisms") or ()),
         oncotree=oncotree,
         evidence_reviewed_through=str((data.get("curation") or {}).get("evidence_reviewed_through", "")),
+        roles=load_gene_roles(files.gene_roles),
     )
+
+
+def _read_entries(path: str | Path, schema: Mapping[str, Any], oncotree: OncoTree) -> dict:
+    data = yaml.load(Path(path).read_text(), Loader=_YAML_LOADER)
+    problems = schema_problems(data, schema)
+    problems += content_problems(data, oncotree) if isinstance(data, dict) else []
+    if problems:
+        raise InputError(problems, str(path))
+    return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -466,6 +514,12 @@ def _fits_hotspot(alteration: Alteration, variant: Mapping[str, Any], hotspots: 
     return hotspots.residue_of(variant.get("gene"), variant.get("hgvs_p")) is not None
 
 
+def _fits_genomic(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:
+    """The same change at the same real position of the same build (promoter and other variants
+    no transcript describes). A variant without a known build is never matched."""
+    return variant.get("genomic_change") == alteration.genomic and variant.get("reference_build") == alteration.build
+
+
 def _fits_nothing(alteration: Alteration, variant: Mapping[str, Any], hotspots: Hotspots | None) -> bool:
     """Placeholders (copy number, fusions, MSI, TMB): presis does not call them, no small variant fits."""
     return False
@@ -479,6 +533,7 @@ FITS = {
     "exon_skipping": _fits_exon_skipping,
     "truncating": _fits_truncating,
     "hotspot_any": _fits_hotspot,
+    "genomic_change": _fits_genomic,
     **{kind: _fits_nothing for kind in PLACEHOLDERS},
 }
 
@@ -522,6 +577,8 @@ def tumour_relation(entry: Entry, tumour_type: str | None, oncotree: OncoTree) -
 
 def fits(entry: Entry, variant: Mapping[str, Any], hotspots: Hotspots | None = None) -> bool:
     """Whether the variant is an instance of the entry's alteration (gene, transcript, pattern)."""
+    if entry.alteration.type == "genomic_change":  # keyed on the position, whatever the annotation
+        return _fits_genomic(entry.alteration, variant, hotspots)
     if entry.gene is None or entry.gene != variant.get("gene"):
         return False
     if not same_transcript(entry.alteration.transcript, variant.get("transcript")):

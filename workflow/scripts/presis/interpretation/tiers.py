@@ -27,12 +27,24 @@ the hotspot with < 50 samples, OM4 another established missense change at the re
 
 AMP/ASCO/CAP tier rule (Li 2017). For each KB match, the level of evidence for THIS tumour type:
   - entry for this tumour type (exact OncoTree code or an ancestor) or tumour-agnostic: its level;
-  - entry for another tumour type, therapeutic (sensitivity or resistance): level A/B -> C
-    ("FDA-approved therapies for different tumour types"), C/D -> D;
+  - entry for another tumour type: only SENSITIVITY enters, as AMP level C ("FDA-approved therapies
+    for different tumour types"; A/B -> C, C/D -> D), with the other tumour type named — and only for
+    the drugs the KB holds no negative evidence for in this tumour type (below);
+  - entry for another tumour type, resistance: not evidence and not a therapy for this patient (a
+    drug such as cetuximab is not used in lung cancer; its colorectal resistance would only be noise
+    for the tumour board); the reason names it as context;
   - entry for another tumour type, prognostic or diagnostic: not used (such evidence is specific to
     the disease it was shown in);
   - tumour-agnostic entry whose label excludes this tumour type: not used.
-  Best level A -> I-A, B -> I-B, C -> II-C, D -> II-D; resistance counts like sensitivity, and the
+  Negative evidence for a drug in this tumour type keeps every other tumour type's sensitivity to a
+  therapy containing that drug out: an entry here marked ``negative`` (no benefit; CIViC "Does Not
+  Support"), resistance here, or a tumour-agnostic label that excludes this type (BRAF V600E in
+  colorectal cancer: vemurafenib monotherapy fails, dabrafenib + trametinib's label excludes it; the
+  colorectal entry, encorafenib + cetuximab, decides). Negative entries themselves are never evidence.
+  Evidence imported from CIViC (``presis kb import-civic``), not curated by presis, never raises a
+  variant above tier II: levels A and B count as C; a curated entry with the same direction and drug
+  (or the same prognostic/diagnostic direction) wins over it.
+  Best level A -> I-A, B -> I-B, C -> II-C, D -> II-D; resistance here counts like sensitivity, and the
   reason gives the direction. Without evidence: benign evidence (SBVS1, SBS1, SBS2, SBP2) -> IV;
   otherwise III — including a known oncogenic driver without evidence of clinical significance in the
   KB (strict reading of Li 2017: tier III is "unknown clinical significance"); the reason says it is
@@ -99,7 +111,8 @@ MISSENSE = "missense_variant"
 
 # AMP/ASCO/CAP (Li MM et al., J Mol Diagn 2017)
 TIER_OF_LEVEL = {"A": "I-A", "B": "I-B", "C": "II-C", "D": "II-D"}
-OTHER_TUMOUR_LEVEL = {"A": "C", "B": "C", "C": "D", "D": "D"}  # therapeutic evidence from another tumour type
+OTHER_TUMOUR_LEVEL = {"A": "C", "B": "C", "C": "D", "D": "D"}  # sensitivity evidence from another tumour type
+NOT_CURATED_LEVEL = {"A": "C", "B": "C", "C": "C", "D": "D"}  # CIViC-only evidence: never above tier II
 THERAPEUTIC = frozenset({"sensitivity", "resistance"})
 
 # ESCAT (Mateo J et al., Ann Oncol 2018), best first
@@ -312,26 +325,91 @@ def oncogenicity(variant: Mapping[str, Any], hotspots: Hotspots, roles: GeneRole
 
 @dataclass(frozen=True)
 class Evidence:
-    """A KB match as evidence for this patient's tumour type: the level it carries here."""
+    """A KB match as evidence for this patient's tumour type: the level it carries here, and the
+    therapies it names that may be shown here."""
 
     match: Match
     level: str
     from_other_tumour: bool
+    therapies: tuple[str, ...] = ()
 
 
-def evidence(m: Match) -> Evidence | None:
+def drugs_of(therapy: str) -> frozenset[str]:
+    """The drugs of a therapy: 'vemurafenib + cobimetinib' -> {vemurafenib, cobimetinib}."""
+    return frozenset(part.strip().lower() for part in therapy.split("+"))
+
+
+def negative_drugs(matches: list[Match]) -> dict[str, str]:
+    """Drug -> why the KB says it fails in this tumour type (a negative entry that applies here,
+    resistance here, or a tumour-agnostic label that excludes this type)."""
+    found: dict[str, str] = {}
+    for m in matches:
+        entry = m.entry
+        if entry.evidence_direction not in THERAPEUTIC:
+            continue
+        if m.applies and entry.negative and entry.evidence_direction == "sensitivity":
+            # "does not predict resistance" is no reason to keep a drug out: only no-benefit evidence is
+            why = f"no sensitivity in {m.via or 'this tumour type'} ({entry.label()})"
+        elif m.applies and entry.evidence_direction == "resistance" and not entry.negative:
+            why = f"resistance in {m.via or 'this tumour type'} ({entry.label()})"
+        elif m.tumour_match == "excluded" and entry.evidence_direction == "sensitivity":
+            why = f"the label excludes {m.via} ({entry.label()})"
+        else:
+            continue
+        for therapy in entry.therapy:
+            for drug in drugs_of(therapy):
+                found.setdefault(drug, why)
+    return found
+
+
+def outranked(m: Match, matches: list[Match]) -> bool:
+    """An imported (CIViC) match that a curated entry already covers: same direction, and a shared drug
+    (or both without therapy), covering this tumour type at least as well."""
+    if m.entry.curated:
+        return False
+    mine = set().union(*(drugs_of(t) for t in m.entry.therapy)) if m.entry.therapy else set()
+    for other in matches:
+        entry = other.entry
+        if not entry.curated or entry.negative != m.entry.negative:
+            continue
+        if entry.evidence_direction != m.entry.evidence_direction or (other.applies < m.applies):
+            continue
+        theirs = set().union(*(drugs_of(t) for t in entry.therapy)) if entry.therapy else set()
+        if (not mine and not theirs) or mine & theirs:
+            return True
+    return False
+
+
+def evidence(m: Match, blocked: dict[str, str] | None = None) -> Evidence | None:
     """The level a match carries for the patient's tumour type (rules in the module docstring)."""
     entry = m.entry
+    if entry.negative:
+        return None
+    cap = (lambda level: level) if entry.curated else NOT_CURATED_LEVEL.get
     if m.applies:
-        return Evidence(m, entry.evidence_level, False)
-    if m.tumour_match == "other" and entry.evidence_direction in THERAPEUTIC:
-        return Evidence(m, OTHER_TUMOUR_LEVEL[entry.evidence_level], True)
+        return Evidence(m, cap(entry.evidence_level), False, entry.therapy)
+    if m.tumour_match == "other" and entry.evidence_direction == "sensitivity":
+        allowed = tuple(t for t in entry.therapy if not drugs_of(t) & set(blocked or {}))
+        if allowed:
+            return Evidence(m, cap(OTHER_TUMOUR_LEVEL[entry.evidence_level]), True, allowed)
     return None
 
 
-def _direction(entry: Entry) -> str:
+def findings(matches: list[Match]) -> tuple[list[Evidence], list[Match]]:
+    """(the evidence for this tumour type, the matches that are not evidence here)."""
+    usable = [m for m in matches if not outranked(m, matches)]
+    blocked = negative_drugs(usable)
+    found, unused = [], []
+    for m in usable:
+        item = evidence(m, blocked)
+        (found if item else unused).append(item or m)
+    unused += [m for m in matches if m not in usable]
+    return found, unused
+
+
+def _direction(entry: Entry, therapies: tuple[str, ...] | None = None) -> str:
     if entry.evidence_direction in THERAPEUTIC:
-        return f"predicts {entry.evidence_direction} to {', '.join(entry.therapy)}"
+        return f"predicts {entry.evidence_direction} to {', '.join(therapies or entry.therapy)}"
     return f"is {entry.evidence_direction}" + (f" ({entry.note})" if entry.note else "")
 
 
@@ -352,20 +430,46 @@ def describe_evidence(item: Evidence, variant: Mapping[str, Any], tumour_type: s
     entry = item.match.entry
     if item.from_other_tumour:
         level = f"level {entry.evidence_level} there, level {item.level} for {tumour_type or 'this tumour'} (another tumour type)"
+    elif item.level != entry.evidence_level:
+        level = f"level {entry.evidence_level} in CIViC, counted as level {item.level} (CIViC-only evidence stays in tier II)"
     else:
         level = f"level {item.level}"
-    return f"{label(variant)} {_where(item.match, tumour_type)} {_direction(entry)} — {level} ({entry.source}; KB {entry.id}){_origin_note(entry)}"
+    return (
+        f"{label(variant)} {_where(item.match, tumour_type)} {_direction(entry, item.therapies)} — {level} "
+        f"({entry.source}; {entry.label()}){_origin_note(entry)}"
+    )
 
 
-def _unused(matches: list[Match]) -> str:
-    """KB matches that are not evidence here (other tumours' prognostic/diagnostic, excluded types)."""
+def _unused(matches: list[Match], all_matches: list[Match] | None = None) -> str:
+    """KB matches that are not evidence here, each with why (other tumours' resistance, prognostic or
+    diagnostic evidence, excluded types, negative evidence, drugs kept out, CIViC entries outranked)."""
+    blocked = negative_drugs(all_matches if all_matches is not None else matches)
     notes = []
     for m in matches:
-        if m.tumour_match == "excluded":
-            notes.append(f"{m.entry.id} excludes {m.via}")
-        elif not m.applies and m.entry.evidence_direction not in THERAPEUTIC:
+        entry = m.entry
+        if not entry.curated and outranked(m, all_matches or matches):
+            notes.append(f"{entry.label()} is covered by a curated entry")
+        elif entry.negative and m.applies:
             notes.append(
-                f"{m.entry.evidence_direction} evidence for {m.via} ({m.entry.id}) is not transferred to other tumour types"
+                f"negative evidence: no {entry.evidence_direction} to {', '.join(entry.therapy)} in {m.via or 'this tumour type'} "
+                f"({entry.source}; {entry.label()})"
+            )
+        elif m.tumour_match == "excluded":
+            notes.append(f"{entry.id} excludes {m.via}")
+        elif m.tumour_match == "other" and entry.evidence_direction == "resistance" and not entry.negative:
+            notes.append(
+                f"resistance to {', '.join(entry.therapy)} in {m.via} ({entry.label()}) is evidence for another tumour type, "
+                "not a therapy option here"
+            )
+        elif m.tumour_match == "other" and entry.evidence_direction == "sensitivity" and not entry.negative:
+            kept_out = [t for t in entry.therapy if drugs_of(t) & set(blocked)]
+            why = "; ".join(sorted({blocked[d] for t in kept_out for d in drugs_of(t) if d in blocked}))
+            notes.append(
+                f"{', '.join(kept_out)} ({m.via}; {entry.label()}) not transferred: the KB holds negative evidence here — {why}"
+            )
+        elif not m.applies and entry.evidence_direction not in THERAPEUTIC:
+            notes.append(
+                f"{entry.evidence_direction} evidence for {m.via} ({entry.id}) is not transferred to other tumour types"
             )
     return ("; not used: " + "; ".join(notes)) if notes else ""
 
@@ -374,12 +478,13 @@ def amp_tier(
     variant: Mapping[str, Any], matches: list[Match], tumour_type: str | None, oncogenicity: Verdict
 ) -> Verdict:
     """AMP/ASCO/CAP tier I-A / I-B / II-C / II-D / III / IV (Li 2017; rules in the module docstring)."""
-    found = [item for item in (evidence(m) for m in matches) if item is not None]
+    found, unused = findings(matches)
+    context = _unused(unused, matches)
     if found:
         best = min(item.level for item in found)  # "A" < "B" < "C" < "D"
         tier = TIER_OF_LEVEL[best]
         told = "; ".join(describe_evidence(item, variant, tumour_type) for item in found if item.level == best)
-        return Verdict(tier, f"AMP Tier {tier}: {told}{_unused(matches)} (tiers: Li MM et al., J Mol Diagn 2017)")
+        return Verdict(tier, f"AMP Tier {tier}: {told}{context} (tiers: Li MM et al., J Mol Diagn 2017)")
     benign = [code for code in oncogenicity.criteria if code in BENIGN]
     if benign:
         return Verdict(
@@ -389,12 +494,12 @@ def amp_tier(
     if oncogenicity.value in ("oncogenic", "likely_oncogenic"):
         why = (
             f"{label(variant)} is {oncogenicity.value.replace('_', ' ')} ({', '.join(oncogenicity.criteria)}) but the KB holds no "
-            f"evidence of clinical significance for it in {tumour_type or 'this tumour type'}, and no therapeutic evidence in another "
+            f"evidence of clinical significance for it in {tumour_type or 'this tumour type'}, and no sensitivity evidence in another "
             "tumour type; presis keeps such drivers in tier III (strict reading of Li 2017)"
         )
     else:
         why = f"{label(variant)} is a variant of unknown significance without KB evidence"
-    return Verdict("III", f"AMP Tier III: {why}{_unused(matches)} (Li MM et al., J Mol Diagn 2017)")
+    return Verdict("III", f"AMP Tier III: {why}{context} (Li MM et al., J Mol Diagn 2017)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,14 +545,12 @@ def therapies(matches: list[Match]) -> list[dict]:
     """Each therapy with its direction and the best level it carries for this tumour type, best first
     (a drug named by several entries is listed once, from its strongest one)."""
     rows: dict[tuple[str, str], dict] = {}
-    found = sorted(
-        (item for item in (evidence(m) for m in matches) if item is not None), key=lambda item: LEVELS.index(item.level)
-    )
+    found = sorted(findings(matches)[0], key=lambda item: LEVELS.index(item.level))
     for item in found:
         entry = item.match.entry
         if entry.evidence_direction not in THERAPEUTIC:
             continue
-        for drug in entry.therapy:
+        for drug in item.therapies:
             rows.setdefault((drug, entry.evidence_direction), {
                 "therapy": drug,
                 "direction": entry.evidence_direction,
@@ -455,7 +558,7 @@ def therapies(matches: list[Match]) -> list[dict]:
                 "tumour_match": item.match.tumour_match,
                 "tumour_types": list(entry.tumour_types),
                 "kb_entry": entry.id,
-                "source": entry.source,
+                "source": entry.source if entry.curated else f"{entry.source} (CIViC, not curated by presis: {entry.evidence_id})",
             })  # fmt: skip
     return sorted(
         rows.values(), key=lambda row: (LEVELS.index(row["evidence_level"]), row["direction"], row["therapy"])

@@ -23,11 +23,11 @@ from presis.interpretation.classify import COLUMNS as INTERPRETATION_COLUMNS
 from presis.interpretation.classify import VERDICTS, report_group
 from presis.report import plots, qc
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1.2"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13)
 FILTER_TEXT = {**SOMATIC_FILTERS, **REPORT_FILTERS}
 VARIANT_FIELDS = [
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",
-    "consequence", "genomic_change", "chrom", "pos", "ref", "alt", "variant_type",
+    "consequence", "genomic_change", "hgvs_g", "region", "chrom", "pos", "ref", "alt", "variant_type",
     "tumour_vaf", "tumour_depth", "tumour_alt", "normal_vaf", "normal_depth", "normal_alt",
     "tumour_lod", "normal_lod", "population_af", "pon_normals", "status", "filters", "reason",
 ]  # fmt: skip
@@ -46,7 +46,7 @@ def clean(value):
     return value
 
 
-APPENDIX_FIELDS = ["gene", "hgvs_c", "hgvs_p", "genomic_change", "consequence", "tumour_vaf", "tumour_depth", "tumour_alt",
+APPENDIX_FIELDS = ["gene", "hgvs_c", "hgvs_p", "genomic_change", "hgvs_g", "region", "consequence", "tumour_vaf", "tumour_depth", "tumour_alt",
                    "status", "filters", "reason"]  # fmt: skip
 TABLE_DTYPES = {"reportable": bool, "in_panel": bool}
 
@@ -79,7 +79,7 @@ def classified_records(table: pd.DataFrame) -> list[dict]:
         record["therapies"] = json.loads(record["therapies"]) if record["therapies"] else []
         record["group"] = report_group(record["amp_tier"]["value"], record["oncogenicity"]["value"])
     order = {"clinically_relevant": 0, "oncogenic": 1, "vus": 2}
-    return sorted(records, key=lambda r: (order[r["group"]], r["amp_tier"]["value"] or "", r["gene"], r["pos"]))
+    return sorted(records, key=lambda r: (order[r["group"]], r["amp_tier"]["value"] or "", r["gene"] or "", r["pos"]))
 
 
 def appendix(table: pd.DataFrame, min_vaf: float) -> list[dict]:

@@ -45,12 +45,12 @@ def biomarker_tier(kind: str, kb: KnowledgeBase, tumour_type: str | None) -> dic
     """Best AMP tier of the KB's ``msi_high``/``tmb_high`` entries for this tumour type."""
     best = None
     for entry in kb.entries:
-        if entry.alteration.type != kind:
+        if entry.alteration.type != kind or entry.negative:
             continue
         relation, _ = tumour_relation(entry, tumour_type, kb.oncotree)
         if relation in ("exact", "parent", "agnostic"):
             level = entry.evidence_level
-        elif relation == "other" and entry.evidence_direction in ("sensitivity", "resistance"):
+        elif relation == "other" and entry.evidence_direction == "sensitivity" and not entry.negative:
             level = "C" if entry.evidence_level in ("A", "B") else "D"
         else:
             continue

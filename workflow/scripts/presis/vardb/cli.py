@@ -51,6 +51,14 @@ def add_vardb(commands: argparse._SubParsersAction) -> None:
         "key", metavar="KEY", help="the 'contributor' field of the patient's contribution file"
     )
     command("stats", "size of the database and its schema version", run_stats)
+    serve = command("serve", "a read-only GA4GH Beacon v2 API on the database (docs/interfaces.md)", run_serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--tokens", metavar="FILE", help="bearer tokens allowed counts, one per line (read at start)")
+    serve.add_argument("--budget", type=int, default=1000, metavar="N",
+                       help="g_variants queries per client and window (default 1000)")  # fmt: skip
+    serve.add_argument("--budget-window", type=float, default=86400, metavar="SECONDS",
+                       help="the budget's window in seconds (default 86400, a day)")  # fmt: skip
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -143,4 +151,13 @@ def run_stats(args: argparse.Namespace) -> int:
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
         print(f"{name.replace('_', ' ')}: {value}")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from presis.vardb import beacon  # aiohttp only for the server
+
+    if args.budget < 1 or args.budget_window <= 0:
+        raise InputError("--budget is at least 1 query and --budget-window more than 0 seconds")
+    beacon.serve(args.db, args.host, args.port, args.tokens, args.budget, args.budget_window)
     return 0

@@ -334,3 +334,42 @@ def stats(engine: Engine) -> dict:
             "regions": count(select(func.count()).select_from(regions)),
             "tumour_types": count(select(func.count(func.distinct(contributors.c.tumour_type)))),
         }
+
+
+# --- the Beacon v2 count (presis.vardb.beacon) --------------------------------------------
+
+
+def beacon_count(
+    engine: Engine, build: str, chroms: list[str], pos: int, ref: str | None, alt: str, tumour_types: list[str] | None
+) -> tuple[bool, int, bool]:
+    """(exists, count as shown, imprecise) of the contributors carrying a variant (any origin),
+    optionally only those of the given tumour types. A count of 1-4 is shown as 5 and flagged
+    imprecise: the Beacon form of '<5' (never the exact number below SUPPRESS_BELOW)."""
+    carriers = (
+        select(func.count(func.distinct(observations.c.contributor_id)))
+        .select_from(observations.join(variants, variants.c.id == observations.c.variant_id))
+        .where(variants.c.build == build, variants.c.chrom.in_(chroms), variants.c.pos == pos, variants.c.alt == alt)
+    )
+    if ref is not None:
+        carriers = carriers.where(variants.c.ref == ref)
+    if tumour_types:
+        carriers = carriers.join(contributors, contributors.c.id == observations.c.contributor_id).where(
+            contributors.c.tumour_type.in_(tumour_types)
+        )
+    with engine.connect() as connection:
+        n = connection.execute(carriers).scalar() or 0
+    if 0 < n < SUPPRESS_BELOW:
+        return True, SUPPRESS_BELOW, True
+    return n > 0, n, False
+
+
+def tumour_types_shown(engine: Engine) -> list[str]:
+    """Tumour types with at least SUPPRESS_BELOW contributors (a rarer type is not listed: its
+    presence alone could point at a patient)."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(contributors.c.tumour_type, func.count())
+            .where(contributors.c.tumour_type.is_not(None))
+            .group_by(contributors.c.tumour_type)
+        ).all()
+    return sorted(t for t, n in rows if n >= SUPPRESS_BELOW)

@@ -1,0 +1,58 @@
+"""The tumour's measured substitution error rates, on a small BAM whose errors are known."""
+
+import pysam
+import pytest
+
+from presis.calling import error_profile
+
+REFERENCE = "ACGTACGTCCGGAATTCCGGACGTACGTCCGGAATTCCGGACGTACGTAC"  # 50 bases
+
+
+def write_bam(tmp_path, reads):
+    """reads: (name, start, sequence, mapq, duplicate); every base Q37, CIGAR all matches."""
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">chrT\n" + REFERENCE + "\n")
+    pysam.faidx(str(fasta))
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chrT", "LN": len(REFERENCE)}]}
+    path = tmp_path / "t.bam"
+    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
+        for name, start, sequence, mapq, duplicate in sorted(reads, key=lambda r: r[1]):
+            read = pysam.AlignedSegment()
+            read.query_name, read.reference_id, read.reference_start = name, 0, start
+            read.query_sequence, read.cigarstring, read.mapping_quality = sequence, f"{len(sequence)}M", mapq
+            read.query_qualities = pysam.qualitystring_to_array("F" * len(sequence))
+            read.is_duplicate = duplicate
+            out.write(read)
+    pysam.index(str(path))
+    bed = tmp_path / "panel.bed"
+    bed.write_text("chrT\t0\t50\n")
+    return path, fasta, bed
+
+
+def test_measures_substitutions_and_leaves_out_variants_and_unusable_reads(tmp_path):
+    reads = [(f"r{i}", 0, REFERENCE, 60, False) for i in range(20)]
+    with_error = REFERENCE[:8] + "T" + REFERENCE[9:]  # position 8 is C: one C>T error
+    reads.append(("err", 0, with_error, 60, False))
+    # A heterozygous variant at position 20 (G>T) in 10 reads: a variant, not an error.
+    variant = REFERENCE[:20] + "T" + REFERENCE[21:]
+    reads += [(f"v{i}", 0, variant, 60, False) for i in range(10)]
+    # Reads that never count: a duplicate and a low-MAPQ read, both full of A>C "errors".
+    junk = REFERENCE.replace("A", "C")
+    reads += [("dup", 0, junk, 60, True), ("mq0", 0, junk, 0, False)]
+    bam, fasta, bed = write_bam(tmp_path, reads)
+
+    profile = error_profile.measure(bam, fasta, bed, min_mapq=20, min_baseq=20)
+    assert profile.excluded_positions == 1
+    assert profile.mismatches == {"C>T": 1}
+    c_bases = (REFERENCE.count("C")) * 31
+    assert profile.bases["C"] == c_bases
+    assert profile.rate("C", "T") == pytest.approx(2 / (c_bases + 1))
+    assert profile.rate("A", "C") == pytest.approx(1 / (profile.bases["A"] + 1))  # pseudo-count only
+
+
+def test_round_trip(tmp_path):
+    profile = error_profile.ErrorProfile({"A": 10, "C": 20, "G": 0, "T": 5}, {"C>T": 3}, 2)
+    error_profile.write(profile, tmp_path / "p.json")
+    again = error_profile.ErrorProfile.read(tmp_path / "p.json")
+    assert again == profile
+    assert again.rate("C", "T") == pytest.approx(4 / 21)

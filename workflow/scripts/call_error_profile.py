@@ -1,0 +1,20 @@
+"""Snakemake script: the tumour's measured substitution error rates (presis.calling.error_profile)."""
+
+from presis.calling import error_profile
+from presis.step_runner import step_log
+
+log = step_log(snakemake)
+profile = error_profile.measure(
+    snakemake.input.bam,
+    snakemake.input.ref,
+    snakemake.input.bed,
+    min_mapq=snakemake.params.mapq,
+    min_baseq=snakemake.params.baseq,
+    variant_fraction=snakemake.params.variant_fraction,
+)
+error_profile.write(profile, snakemake.output[0])
+log.info(
+    "error profile: %s bases by reference base, %s positions left out as variants",
+    profile.bases,
+    profile.excluded_positions,
+)
