@@ -27,8 +27,8 @@ from presis.inputs.reference_cache import (
     subset_gff3,
 )
 
-FASTA = DATA / "genome" / "presis-test-GRCh38.fa.gz"
-GFF3 = DATA / "genome" / "presis-test-GRCh38.gff3.gz"
+FASTA = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
+GFF3 = DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"
 PANEL = REPO / "config" / "panels" / "presis-demo.bed"
 CACHE_RULES = ("reference_cache_genome", "reference_bwa_index", "reference_cache_annotation")
 

@@ -134,7 +134,7 @@ rule reference_panel_annotation:
     message:
         "reference_panel_annotation: the annotation of the panel's genes"
     run:
-        run_script("reference_panel_annotation", input, output, params, wildcards, log)
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule reference_shards:
