@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def hotspots():
 
 DEMO_READS = DATA / "reads" / "demo"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+# The test session's reference cache (reference.cache defaults below $XDG_CACHE_HOME): shared on
+# purpose by every run of the session (one preparation of the test genome), never with the
+# developer's own cache or another session's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="presis-test-cache-")
 # The one field of a report that differs between two runs on the same inputs.
 TIMESTAMP_FIELD = "generated_at"
 

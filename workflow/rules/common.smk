@@ -32,9 +32,15 @@ REFERENCE = config["reference"]
 # The panel: a BED given by the preset/site, or built from a gene list (rule panel_from_genes).
 PANEL_GIVEN = bool(config["panel"].get("bed"))
 PANEL_BED = config["panel"]["bed"] if PANEL_GIVEN else out("results/reference/panel.bed")
-REF_FASTA = out("results/reference/genome.fa")
-REF_FAI = out("results/reference/genome.fa.fai")
-BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")
+# The prepared reference (FASTA index, bwa index, annotation index) lives in the reference cache,
+# built once per reference and shared by every run and output folder (presis.inputs.reference_cache).
+# Each part's build step (rules/reference.smk) is defined only while that part is missing.
+REF_FASTA = str(PREPARED.fasta)
+REF_FAI = str(PREPARED.fai)
+BWA_INDEX = [str(f) for f in PREPARED.bwa_files]
+# The annotation of the genes the panel touches, made by reference_panel_annotation, is what
+# every annotation step reads, so that none reads the whole GFF3.
+PANEL_GFF3 = out("results/reference/panel.gff3.gz")
 # The knowledge base, as rule inputs (a KB edit re-interprets every patient).
 KB_INPUTS = {
     "biomarkers": config["kb"]["biomarkers"],

@@ -36,7 +36,7 @@ rule interpret_lod:
         bam=lambda wildcards: sample_bam(wildcards.patient, "tumour"),
         bai=lambda wildcards: sample_bam(wildcards.patient, "tumour") + ".bai",
         panel=PANEL_BED,
-        gff3=REFERENCE["gff3"],
+        gff3=PANEL_GFF3,
     output:
         out("results/{patient}/interpret/{patient}.lod.tsv"),
     params:
