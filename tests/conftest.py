@@ -257,5 +257,5 @@ def vardb_url(request, tmp_path) -> str:
 def rna_run(tmp_path_factory) -> Run:
     """DEMO with DNA (tumour, normal) and tumour RNA, and patient RNA-GB with tumour RNA only (simulated reads)."""
     run = run_workflow(tmp_path_factory.mktemp("rna"), f"samples={REPO / 'config' / 'samples.rna.tsv'}")
-    assert run.returncode == 0, run.log[-3000:]
+    assert run.returncode == 0, run.output[-3000:]
     return run

@@ -38,6 +38,10 @@ PANEL_BED = config["panel"]["bed"] if PANEL_GIVEN else out("results/reference/pa
 REF_FASTA = str(PREPARED.fasta)
 REF_FAI = str(PREPARED.fai)
 BWA_INDEX = [str(f) for f in PREPARED.bwa_files]
+# CNVkit and STAR read only a plain FASTA; where the prepared FASTA is bgzipped (used in place),
+# rule reference_plain_fasta decompresses it for them in this run (only runs with those stages).
+PLAIN_FASTA = out("results/reference/genome.plain.fa")
+PLAIN_FAI = out("results/reference/genome.plain.fa.fai")
 # The annotation of the genes the panel touches, made by reference_panel_annotation, is what
 # every annotation step reads, so that none reads the whole GFF3.
 PANEL_GFF3 = out("results/reference/panel.gff3.gz")

@@ -15,8 +15,8 @@ CNV_BINS = {
 rule cnv_bins:
     input:
         panel=PANEL_BED,
-        ref=REF_FASTA,
-        fai=REF_FAI,
+        ref=PLAIN_FASTA,
+        fai=PLAIN_FAI,
     output:
         **CNV_BINS,
     params:
@@ -65,8 +65,8 @@ rule cnv_reference_build:
     input:
         **CNV_BINS,
         bams=config["cnv_reference"]["bams"],
-        ref=REF_FASTA,
-        fai=REF_FAI,
+        ref=PLAIN_FASTA,
+        fai=PLAIN_FAI,
     output:
         cnn=out("results/cnv_reference/reference.cnn"),
     params:
@@ -96,8 +96,8 @@ use rule cnv_reference_build as cnv_reference_matched with:
         normal_antitargets=lambda wildcards: out(
             f"results/{wildcards.patient}/cnv/{sample_of(wildcards.patient, 'normal')}.antitargetcoverage.cnn"
         ),
-        ref=REF_FASTA,
-        fai=REF_FAI,
+        ref=PLAIN_FASTA,
+        fai=PLAIN_FAI,
     output:
         cnn=out("results/{patient}/cnv/{patient}.reference.cnn"),
     params:
@@ -115,8 +115,8 @@ use rule cnv_reference_build as cnv_reference_matched with:
 use rule cnv_reference_build as cnv_reference_flat with:
     input:
         **CNV_BINS,
-        ref=REF_FASTA,
-        fai=REF_FAI,
+        ref=PLAIN_FASTA,
+        fai=PLAIN_FAI,
     output:
         cnn=out("results/cnv_reference/flat_reference.cnn"),
     params:

@@ -169,3 +169,25 @@ rule reference_ready:
         REF_FAI,
         BWA_INDEX,
         str(PREPARED.annotation_manifest),
+
+
+rule reference_plain_fasta:
+    input:
+        fasta=REF_FASTA,
+    output:
+        fasta=PLAIN_FASTA,
+        fai=PLAIN_FAI,
+    log:
+        out("logs/reference/reference_plain_fasta.log"),
+    benchmark:
+        out("benchmarks/reference/reference_plain_fasta.tsv")
+    threads: res("default")["threads"]
+    resources:
+        mem_mb=res("default")["mem_mb"],
+        runtime=res("default")["runtime"],
+    conda:
+        "../../envs/align.yaml"
+    message:
+        "reference_plain_fasta: a plain FASTA for CNVkit and STAR, which cannot read bgzip"
+    shell:
+        "(gzip -cdf {input.fasta} > {output.fasta} && samtools faidx {output.fasta}) 2> {log}"

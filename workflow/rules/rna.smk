@@ -4,8 +4,8 @@
 
 rule rna_star_index:
     input:
-        fasta=REF_FASTA,
-        fai=REF_FAI,
+        fasta=PLAIN_FASTA,
+        fai=PLAIN_FAI,
         gff3=REFERENCE["gff3"],
     output:
         index=directory(out("results/reference/star")),
