@@ -88,6 +88,7 @@ localrules:
     filter_panel,
     interpret_variants,
     report_build,
+    report_rna_tsv,
     identity_sites,
     identity_check,
     germline_gather,

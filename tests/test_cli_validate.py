@@ -58,7 +58,10 @@ def test_bad_sheet_lists_every_problem_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert f"{sheet}: 3 problems found:" in result.stderr
     assert "row 1 (line 2), column sample: 'P1 T' contains a space" in result.stderr
-    assert "row 1 (line 2), column type: 'tumor' is not one of tumour, normal (did you mean 'tumour'?)" in result.stderr
+    assert (
+        "row 1 (line 2), column type: 'tumor' is not one of tumour, normal, rna (did you mean 'tumour'?)"
+        in result.stderr
+    )
     assert "row 1 (line 2), column fastq_1: file not found:" in result.stderr
 
 
@@ -119,7 +122,7 @@ def test_five_different_mistakes_are_all_printed(tmp_path):
     assert f"{sheet}: 5 problems found:" in result.stderr
     for expected in (
         "row 1 (line 2), column sample: 'P1 T' contains a space",
-        "row 1 (line 2), column type: 'tumor' is not one of tumour, normal (did you mean 'tumour'?)",
+        "row 1 (line 2), column type: 'tumor' is not one of tumour, normal, rna (did you mean 'tumour'?)",
         "row 1 (line 2), column purity: 1.5 is above 1",
         "row 1 (line 2), column germline_consent: 'Y' is not one of yes, no (did you mean 'yes'?)",
         "row 2 (line 3), column fastq_2: file not found:",

@@ -7,6 +7,8 @@ from html import unescape
 
 import pytest
 
+from presis.report.document import SCHEMA_VERSION
+
 pytestmark = pytest.mark.e2e
 
 CALLS = {"amplification", "gain", "neutral", "loss", "homozygous_deletion", "not_evaluable"}
@@ -19,7 +21,7 @@ def genes(report: dict) -> dict[str, dict]:
 def test_demo_egfr_amplification_is_called_tiered_and_reported(demo_run):
     report = demo_run.report()
     copy_number = report["copy_number"]
-    assert report["schema_version"] == "1.1"
+    assert report["schema_version"] == SCHEMA_VERSION
     assert copy_number["reference"]["kind"] == "matched_normal" and copy_number["evaluable"]
     assert copy_number["purity"]["source"] == "somatic_vafs" and 0.4 <= copy_number["purity"]["value"] <= 0.6
     egfr = genes(report)["EGFR"]

@@ -120,6 +120,103 @@ def test_multiqc_patient_summary_is_keyed_by_the_tumour_sample():
     assert "identity" not in content["headers"]  # tumour-only: no identity column
 
 
+def copy_number_section(**noise) -> dict:
+    gene = {"log2": 2.6, "fold_change": 6.1, "targets": 12, "reason": "log2 2.6 above the amplification threshold"}
+    return {
+        "evaluable": True, "reason": "noise 0.12 within 0.3", "noise": {"value": 0.12, "max": 0.3, "pass": True, **noise},
+        "genes": [
+            {"gene": "MET", "call": "amplification", "copy_number": 12.2, **gene},
+            {"gene": "CDKN2A", "call": "homozygous_deletion", "copy_number": 0.1, **gene, "log2": -4.0},
+            {"gene": "KRAS", "call": "gain", "copy_number": 3.0, **gene, "log2": 0.5},
+            {"gene": "TP53", "call": "neutral", "copy_number": 2.0, **gene, "log2": 0.0},
+        ],
+        "events": [{"gene": "MET", "event": "amplification", "copy_number": 12.2, "group": "clinically_relevant",
+                    "amp_tier": {"value": "I-B", "reason": "..."}, "escat": {"value": "II-B", "reason": "..."},
+                    "therapies": [{"therapy": "capmatinib", "direction": "sensitivity", "evidence_level": "B",
+                                   "kb_entry": "KB-MET-AMP", "source": "NCCN"}], "reason": "amplified"}],
+    }  # fmt: skip
+
+
+def rna_section(qc_pass: bool = True) -> dict:
+    def event(kind, name, genes, status, **extra):
+        return {"kind": kind, "name": name, "genes": genes, "exons": [14], "frame": "in-frame", "junction_reads": 9,
+                "spanning_reads": 4, "status": status, "reason": "supported",
+                "breakpoints": [{"contig": "c1", "pos": 10, "chrom": "chr2", "genomic_pos": 29223528}], **extra}  # fmt: skip
+
+    alk = {"amp_tier": {"value": "I-A", "reason": "..."}, "escat": {"value": "I-A", "reason": "..."},
+           "therapies": [{"therapy": "alectinib", "direction": "sensitivity", "evidence_level": "A",
+                          "kb_entry": "KB-ALK-FUS", "source": "FDA"}]}  # fmt: skip
+    return {
+        "sample": "P1-R", "evaluable": qc_pass, "statement": "RNA evaluable",
+        "qc": {"mapped_pairs": 250000, "mapped_fraction": 0.912, "duplicate_fraction": 0.153,
+               "panel_gene_reads": 48000, "checks": [], "pass": qc_pass},
+        "events": [
+            event("fusion", "EML4::ALK", ["EML4", "ALK"], "detected", interpretation=alk),
+            event("exon_skipping", "MET exon 14 skipping", ["MET"], "detected"),
+            event("fusion", "KIF5B::RET", ["KIF5B", "RET"], "not detected: 1 read"),
+        ],
+    }  # fmt: skip
+
+
+def code_of(observation: dict, loinc_code: str) -> list[dict]:
+    return [c for c in observation.get("component", []) if c["code"]["coding"][0]["code"] == loinc_code]
+
+
+def test_amplification_and_homozygous_deletion_are_ig_variants_with_copy_number():
+    bundle = fhir.report_bundle(minimal_report(copy_number=copy_number_section()))
+    fhir.validate_bundle(bundle)
+    variants = resources(bundle, "variant")
+    by_gene = {code_of(v, "48018-6")[0]["valueCodeableConcept"]["text"]: v for v in variants}
+    assert set(by_gene) == {"MET", "CDKN2A"}  # a gain or a neutral gene is not a finding
+    met_type = code_of(by_gene["MET"], "48019-4")[0]["valueCodeableConcept"]["coding"][0]
+    assert (met_type["system"], met_type["code"]) == ("http://www.sequenceontology.org", "SO:0001742")
+    assert code_of(by_gene["CDKN2A"], "48019-4")[0]["valueCodeableConcept"]["coding"][0]["code"] == "SO:0001743"
+    assert code_of(by_gene["MET"], "82155-3")[0]["valueQuantity"]["value"] == 12.2
+    (implication,) = resources(bundle, "therapeutic-implication")
+    assert implication["derivedFrom"] == [{"reference": f"urn:uuid:{by_gene['MET']['id']}"}]
+    assert "tier I-B" in code_of(implication, "93044-6")[0]["valueCodeableConcept"]["text"]
+    assert code_of(implication, "51963-7")[0]["valueCodeableConcept"]["text"] == "capmatinib"
+    (report,) = resources(bundle, "genomics-report")
+    assert "MET amplification" in report["conclusion"] and "CDKN2A homozygous deletion" in report["conclusion"]
+
+
+def test_detected_rna_events_are_variants_and_a_filtered_candidate_is_not():
+    bundle = fhir.report_bundle(minimal_report(rna=rna_section()))
+    fhir.validate_bundle(bundle)
+    variants = resources(bundle, "variant")
+    names = {code_of(v, "81252-9")[0]["valueCodeableConcept"]["text"]: v for v in variants}
+    assert set(names) == {"EML4::ALK", "MET exon 14 skipping"}  # KIF5B::RET was not detected
+    fusion = names["EML4::ALK"]
+    assert [c["valueCodeableConcept"]["text"] for c in code_of(fusion, "48018-6")] == ["EML4", "ALK"]
+    assert code_of(fusion, "48019-4")[0]["valueCodeableConcept"]["coding"][0]["code"] == "SO:0001565"
+    assert "chr2:29223528" in fusion["note"][0]["text"] and "9 junction reads" in fusion["note"][0]["text"]
+    skip = names["MET exon 14 skipping"]
+    assert code_of(skip, "48019-4")[0]["valueCodeableConcept"]["coding"][0]["code"] == "SO:0001572"
+    (implication,) = resources(bundle, "therapeutic-implication")  # the exon skipping has no KB interpretation here
+    assert implication["derivedFrom"] == [{"reference": f"urn:uuid:{fusion['id']}"}]
+    assert code_of(implication, "51963-7")[0]["valueCodeableConcept"]["text"] == "alectinib"
+    assert "EML4::ALK" in implication["note"][0]["text"]
+
+
+def test_multiqc_patient_summary_shows_copy_number_noise_and_rna_qc():
+    report = minimal_report(copy_number=copy_number_section(), rna=rna_section(qc_pass=False))
+    report["copy_number"]["noise"] = {"value": 0.45, "max": 0.3, "pass": False}
+    report["copy_number"]["evaluable"] = False
+    content = multiqc.patient_summary([report])
+    row = content["data"]["P1-T"]
+    assert (row["cnv_status"], row["cnv_noise"], row["cnv_noise_check"], row["cnv_events"]) == (
+        "not evaluable", 0.45, "fail", 2,
+    )  # fmt: skip
+    assert (row["rna_qc"], row["rna_mapped_pairs"], row["rna_mapped_pct"]) == ("fail", 250000, 91.2)
+    assert (row["rna_panel_gene_reads"], row["rna_duplicate_pct"], row["rna_detected"]) == (48000, 15.3, 2)
+    assert {"cnv_noise", "rna_qc", "rna_duplicate_pct"} <= set(content["headers"])
+
+
+def test_multiqc_patient_summary_without_copy_number_or_rna_has_no_such_columns():
+    content = multiqc.patient_summary([minimal_report()])
+    assert not any(key.startswith(("cnv_", "rna_")) for key in content["headers"])
+
+
 # --- the demo run ---------------------------------------------------------------------------
 
 
@@ -169,6 +266,11 @@ def test_demo_fhir_bundle_validates_and_carries_egfr_l858r_with_its_therapies(de
     assert "tier I-A" in evidence
     (tmb,) = [b for b in resources(bundle, "molecular-biomarker") if loinc(b) == "94076-7"]
     assert "valueQuantity" not in tmb  # the demo panel is too small for a TMB: no number
+    # the demo tumour's EGFR amplification (copy_number.genes) as an IG copy-number Variant
+    amplification = [v for v in variants if "48019-4" in components(v) and "82155-3" in components(v)]
+    (egfr_amp,) = [v for v in amplification if components(v)["48018-6"]["valueCodeableConcept"]["text"] == "EGFR"]
+    assert components(egfr_amp)["48019-4"]["valueCodeableConcept"]["coding"][0]["code"] == "SO:0001742"
+    assert components(egfr_amp)["82155-3"]["valueQuantity"]["value"] > 4
 
 
 @pytest.mark.e2e
@@ -211,6 +313,8 @@ def test_demo_multiqc_report_names_every_sample_with_presis_metrics(demo_run):
     patient = raw["multiqc_presis_patients_table"]["DEMO-T"]
     assert patient["identity"] == "pass" and patient["tmb_status"] == "not evaluable"
     assert patient["kb_sites_detected"] >= 4  # EGFR L858, exon 19, KRAS G12, ... (report's LoD sites)
+    # copy number: the matched-normal reference is quiet enough, and EGFR is the one amplified gene
+    assert (patient["cnv_status"], patient["cnv_noise_check"], patient["cnv_events"]) == ("evaluable", "pass", 1)
     assert raw["multiqc_presis_qc_checks_table"]["DEMO-T"]["qc"] == "pass"
     assert "presis QC checks" in html and "presis patient summary" in html
 

@@ -42,7 +42,9 @@ def test_demo_report_renders_in_headless_chromium_offline(demo_run, tmp_path):
         png = page.screenshot(path=tmp_path / "report.png", full_page=True)
         browser.close()
     assert title == "presis tumour report — DEMO"
-    assert "Clinically relevant findings" in text and "EGFR" in text and svgs == 2
+    assert (
+        "Clinically relevant findings" in text and "EGFR" in text and svgs == 3
+    )  # VAF and coverage plots, copy-number log2 plot
     pixels = png_pixels(png)
     assert len(png) > 50_000 and len(set(pixels)) > 50  # drawn text, tables and plots, not a blank page
     assert requests == [page_path.as_uri()]  # the page itself; no font, script, image or stylesheet fetched

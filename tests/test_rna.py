@@ -144,7 +144,7 @@ def qc_summary(mapped: int) -> dict:
     return summary
 
 
-def egfrviii_result(index, mapped: int = 9_000) -> dict:
+def egfrviii_result(index, mapped: int = 9_000, candidates=()) -> dict:
     from presis.inputs.contigs import ContigMap
     from presis.interpretation import kb
     from presis.rna import results
@@ -157,7 +157,7 @@ def egfrviii_result(index, mapped: int = 9_000) -> dict:
     events = [e for e in results.splice_events(knowledge_base) if e.name == "EGFRvIII"]
     splice = [splicing.evaluate(e, junctions, index, splicing.Settings(10, 0.1)) for e in events]
     contigs = ContigMap.load(REPO / "tests" / "data" / "genome" / "contigs.v2.tsv")
-    return results.build_result("P-R", [], splice, qc_summary(mapped), contigs, knowledge_base, "GB")
+    return results.build_result("P-R", list(candidates), splice, qc_summary(mapped), contigs, knowledge_base, "GB")
 
 
 def test_kb_entry_drives_egfrviii_with_grch38_breakpoints_and_tier(index):
@@ -218,3 +218,35 @@ def test_contribution_carries_detected_rna_events_only(index):
         "breakpoints": [{"chrom": "chr7", "pos": 55019365}, {"chrom": "chr7", "pos": 55155830}],
         "frame": "in-frame",
     }
+
+
+def test_report_rna_table_lists_detected_and_filtered_events_with_reasons(tmp_path, index):
+    from presis.report import rna as rna_report
+
+    egfr, kras = index.choose("EGFR")[0], index.choose("KRAS")[0]
+    exon2, kexon = exons_in_order(egfr)[1], exons_in_order(kras)[1]
+    lines = [
+        junction_line("chr7_55019017_55211628", exon2[1] + 1, "+", kras.contig, kexon[1] + 1, "-", 1, f"r{i}", start_a=i)
+        for i in (1, 7)
+    ]  # fmt: skip
+    (tmp_path / "Chimeric.out.junction").write_text("\n".join(lines) + "\n")
+    candidates = fusions.call_fusions(tmp_path / "Chimeric.out.junction", index, SETTINGS)
+    result = egfrviii_result(index, candidates=candidates)
+    rows = {row["name"]: row for row in rna_report.events_rows(result)}
+    assert set(rna_report.EVENTS_TSV_FIELDS) == set(rows["EGFRvIII"])
+    vIII = rows["EGFRvIII"]
+    assert (vIII["status"], vIII["genes"], vIII["exons"], vIII["frame"]) == ("detected", "EGFR", "2;7", "in-frame")
+    assert (vIII["breakpoint_5"], vIII["breakpoint_3"]) == ("chr7:55019365", "chr7:55155830")  # GRCh38
+    assert vIII["amp_tier"] == "II-D" and vIII["evaluable"] and vIII["junction_reads"] == 30
+    fusion = rows["EGFR::KRAS"]
+    assert fusion["status"] == "low_support" and "3 needed" in fusion["reason"]
+    assert fusion["genes"] == "EGFR;KRAS" and fusion["breakpoint_5"].startswith("chr7:") and fusion["amp_tier"] == ""
+
+
+def test_report_rna_table_of_a_failed_sample_without_events_says_not_evaluable(index):
+    from presis.report import rna as rna_report
+
+    result = {**egfrviii_result(index, mapped=1_000), "events": []}
+    (row,) = rna_report.events_rows(result)
+    assert row["status"] == "no_event_listed" and row["evaluable"] is False
+    assert "not evaluable" in row["reason"] and "cannot be concluded" in row["reason"]

@@ -53,3 +53,25 @@ def test_dna_rna_report_keeps_dna_findings_and_adds_rna(rna_run):
     controls = {e["name"] for e in json.loads((TRUTH / "DEMO-R.truth.json").read_text()) if not e["expected_call"]}
     assert not controls & set(detected(report))  # read-through and the highly expressed gene
     assert "Tumour RNA" in rna_run.result("DEMO/report/DEMO.report.html").read_text()
+
+
+@pytest.mark.parametrize(("patient", "sample"), [("DEMO", "DEMO-R"), ("RNA-GB", "RNA-GB-R")])
+def test_report_folder_has_the_rna_events_table(rna_run, patient, sample):
+    import pandas as pd
+
+    table = pd.read_csv(rna_run.result(f"{patient}/report/{patient}.report.rna.tsv"), sep="\t", keep_default_na=False)
+    rows = {row["name"]: row for row in table.to_dict("records")}
+    assert set(table["sample"]) == {sample} and table["reason"].str.len().min() > 0
+    report = rna_run.report(patient)
+    assert set(rows) == {e["name"] for e in report["rna"]["events"]}  # filtered candidates too
+    for name in expected_fusions(sample):
+        assert rows[name]["status"] == "detected" and rows[name]["breakpoint_5"].startswith("chr")
+    if patient == "RNA-GB":
+        vIII = rows["EGFRvIII"]
+        assert (vIII["status"], vIII["exons"], vIII["amp_tier"]) == ("detected", "2;7", "II-D")
+        assert (vIII["breakpoint_5"], vIII["breakpoint_3"]) == ("chr7:55019365", "chr7:55155830")
+    else:  # EGFRvIII is not simulated in DEMO-R: listed, not detected, with why
+        assert rows["EGFRvIII"]["status"] != "detected" and "EGFR" in rows["EGFRvIII"]["reason"]
+    controls = {e["name"] for e in json.loads((TRUTH / f"{sample}.truth.json").read_text()) if not e["expected_call"]}
+    for name in controls & set(rows):  # read-through and the highly expressed gene: listed as filtered, with why
+        assert rows[name]["status"] != "detected" and rows[name]["reason"]

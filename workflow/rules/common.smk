@@ -115,9 +115,11 @@ def read_group(wildcards):
 def final_outputs():
     """The report and somatic calls of each patient with a tumour; the germline calls and
     table of each patient with a normal (a patient with only a normal is germline-only); the
-    report of each patient with tumour RNA only."""
+    report of each patient with tumour RNA only; the RNA events table of each patient with tumour RNA."""
     targets = [out("results/provenance/effective_config.yaml")]
     for patient in PATIENTS:
+        if samplesheet.rna_sample(SHEET, patient):
+            targets.append(out(f"results/{patient}/report/{patient}.report.rna.tsv"))
         if samplesheet.rna_sample(SHEET, patient) and not samplesheet.tumour_sample(SHEET, patient):
             targets += expand(
                 out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]

@@ -97,3 +97,28 @@ rule report_build:
         "report_build: tumour report for {wildcards.patient}"
     run:
         run_script(rule, input, output, params, wildcards, log)
+
+
+rule report_rna_tsv:
+    input:
+        unpack(lambda wildcards: rna_result(wildcards.patient)),
+    output:
+        tsv=report(
+            out("results/{patient}/report/{patient}.report.rna.tsv"),
+            caption="../report/report_rna_tsv.rst",
+            category="Patient reports",
+            subcategory="{patient}",
+            labels={"patient": "{patient}", "file": "RNA events (TSV)"},
+        ),
+    log:
+        out("logs/{patient}/report_rna_tsv/{patient}.log"),
+    benchmark:
+        out("benchmarks/{patient}/report_rna_tsv/{patient}.tsv")
+    threads: res("report_rna_tsv")["threads"]
+    resources:
+        mem_mb=res("report_rna_tsv")["mem_mb"],
+        runtime=res("report_rna_tsv")["runtime"],
+    message:
+        "report_rna_tsv: RNA events table for {wildcards.patient}"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

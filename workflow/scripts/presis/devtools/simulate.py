@@ -550,15 +550,19 @@ class _Alleles:
             self._by_chrom.setdefault(variant.chrom, []).append(variant)
         self._positions = {c: [v.pos for v in vs] for c, vs in self._by_chrom.items()}
 
-    def carried(self, rng: random.Random, chrom: str, start: int, end: int, tumour: bool) -> list[Variant]:
-        """Variants with their anchor in 0-based [start, end) on this fragment's haplotype."""
+    def carried(
+        self, rng: random.Random, chrom: str, start: int, end: int, tumour: bool, share0: float | None = None
+    ) -> list[Variant]:
+        """Variants with their anchor in 0-based [start, end) on this fragment's haplotype: each
+        haplotype alike, or haplotype 0 with probability ``share0`` (a B-allele shift)."""
         positions = self._positions.get(chrom)
         if not positions:
             return []
         lo, hi = bisect.bisect_right(positions, start), bisect.bisect_right(positions, end)
         if lo == hi:
             return []
-        haplotype = rng.randrange(2)
+        # randrange(2) when unshifted, so that seeded simulations stay byte-identical
+        haplotype = rng.randrange(2) if share0 is None else (0 if rng.random() < share0 else 1)
         chosen = []
         for variant in self._by_chrom[chrom][lo:hi]:
             if variant.origin == "germline":

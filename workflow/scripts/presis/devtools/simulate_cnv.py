@@ -20,7 +20,6 @@ Model, on top of :mod:`presis.devtools.simulate` (fragments, alleles, reads unch
 
 from __future__ import annotations
 
-import bisect
 import math
 import random
 from collections.abc import Iterator, Mapping, Sequence
@@ -120,21 +119,7 @@ class _ShiftedAlleles(_Alleles):
     def carried_shifted(
         self, rng: random.Random, chrom: str, start: int, end: int, tumour: bool, share0: float
     ) -> list[Variant]:
-        positions = self._positions.get(chrom)
-        if not positions:
-            return []
-        lo, hi = bisect.bisect_right(positions, start), bisect.bisect_right(positions, end)
-        if lo == hi:
-            return []
-        haplotype = 0 if rng.random() < share0 else 1
-        chosen = []
-        for variant in self._by_chrom[chrom][lo:hi]:
-            if variant.origin == "germline":
-                if variant.genotype == "1/1" or variant.haplotype == haplotype:
-                    chosen.append(variant)
-            elif tumour and rng.random() < variant.vaf:
-                chosen.append(variant)
-        return chosen
+        return self.carried(rng, chrom, start, end, tumour, share0)
 
 
 def _target_fragments(

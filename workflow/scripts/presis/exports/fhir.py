@@ -9,11 +9,14 @@ DiagnosticReport (profile genomics-report, LOINC 51969-4) whose results are:
   variant,
 - Molecular Biomarker Observations for TMB (LOINC 94076-7) and MSI (LOINC 81695-9) when the level
   runs them; a result that is 'not evaluable' carries no value, only a dataAbsentReason and the
-  reason in words (never a number the report itself does not stand behind).
+  reason in words (never a number the report itself does not stand behind),
+- one Variant Observation per amplification or homozygous deletion of the copy-number section
+  (DNA change type SO copy_number_gain/loss, copy number 82155-3) and per detected tumour RNA event
+  (gene fusion / exon loss), each with its Therapeutic Implications like a small variant.
 
 The DiagnosticReport is 'preliminary': a presis report needs a pathologist's sign-off before it
 is final. Resource ids are UUIDs derived from the patient and the finding, so a re-run writes the
-same Bundle. New report sections (copy number, fusions) add a builder to OBSERVATION_BUILDERS.
+same Bundle. A new report section adds a builder to OBSERVATION_BUILDERS.
 """
 
 from __future__ import annotations
@@ -140,9 +143,20 @@ def variant_observation(ids: _Ids, variant: dict, subject: str, issued: str, bui
 
 
 def therapeutic_implications(
-    ids: _Ids, variant: dict, variant_id: str, subject: str, issued: str, tumour_type: str
+    ids: _Ids,
+    variant: dict,
+    variant_id: str,
+    subject: str,
+    issued: str,
+    tumour_type: str,
+    key: str | None = None,
+    label: str | None = None,
 ) -> list[dict]:
-    """One Observation per knowledge-base entry of the variant: its drugs, direction and evidence."""
+    """One Observation per knowledge-base entry of the finding: its drugs, direction and evidence.
+    ``variant`` needs therapies, amp_tier and escat; ``key`` and ``label`` name a finding that is not a
+    small variant (copy-number or RNA event)."""
+    key = key or variant["genomic_change"]
+    label = label or f"{variant['gene']} {variant.get('hgvs_p')}"
     by_entry: dict[tuple, list[dict]] = {}
     for therapy in variant.get("therapies") or []:
         by_entry.setdefault((therapy["kb_entry"], therapy["direction"], therapy["evidence_level"]), []).append(therapy)
@@ -150,7 +164,7 @@ def therapeutic_implications(
     tier = (variant.get("amp_tier") or {}).get("value")
     escat = (variant.get("escat") or {}).get("value")
     for (entry, direction, level), therapies in sorted(by_entry.items()):
-        observation = _observation(ids, f"therapy:{variant['genomic_change']}:{entry}:{direction}",
+        observation = _observation(ids, f"therapy:{key}:{entry}:{direction}",
                                    "therapeutic-implication",
                                    concept("therapeutic-implication", "Therapeutic Implication", TBD), subject, issued)  # fmt: skip
         observation["derivedFrom"] = [{"reference": f"urn:uuid:{variant_id}"}]
@@ -166,7 +180,7 @@ def therapeutic_implications(
         parts += [component("51963-7", "Medication assessed [ID]", valueCodeableConcept=concept(None, t["therapy"]))
                   for t in therapies]  # fmt: skip
         observation["component"] = parts
-        observation["note"] = [{"text": f"{variant['gene']} {variant.get('hgvs_p')} — knowledge-base entry {entry}"}]
+        observation["note"] = [{"text": f"{label} — knowledge-base entry {entry}"}]
         observations.append(observation)
     return observations
 
@@ -179,6 +193,106 @@ def variant_observations(ids: _Ids, report: dict, subject: str, issued: str, bui
         resources += therapeutic_implications(
             ids, variant, observation["id"], subject, issued, report["patient"]["tumour_type"]
         )
+    return resources
+
+
+# Genomics Reporting IG STU3: a copy-number change or an RNA event is a Variant Observation whose DNA
+# change type (48019-4) is a Sequence Ontology structural-variant term.
+SV_TYPE = {
+    "amplification": ("SO:0001742", "copy_number_gain"),
+    "homozygous_deletion": ("SO:0001743", "copy_number_loss"),
+    "fusion": ("SO:0001565", "gene_fusion"),
+    "exon_skipping": ("SO:0001572", "exon_loss_variant"),
+    "intragenic_deletion": ("SO:0001572", "exon_loss_variant"),
+}
+CNV_CALLS = ("amplification", "homozygous_deletion")
+
+
+def _gene_studied(gene: str) -> dict:
+    return component("48018-6", "Gene studied [ID]", valueCodeableConcept=concept(None, gene))
+
+
+def _sv_type(kind: str) -> dict:
+    return component("48019-4", "DNA change type", valueCodeableConcept=concept(*SV_TYPE[kind], SO))
+
+
+def _somatic() -> dict:
+    return component("48002-0", "Genomic source class [Type]", valueCodeableConcept=concept(*SOURCE_CLASS["somatic"]))
+
+
+def copy_number_observations(ids: _Ids, report: dict, subject: str, issued: str, build: str) -> list[dict]:
+    """A Variant per gene called amplified or homozygously deleted (gains and single-copy losses are
+    reported as such in the report but are not findings), with the KB's therapeutic implications."""
+    section = report.get("copy_number") or {}
+    events = {e["gene"]: e for e in section.get("events") or []}
+    resources = []
+    for gene in section.get("genes") or []:
+        if gene["call"] not in CNV_CALLS:
+            continue
+        key = f"cnv:{gene['gene']}:{gene['call']}"
+        observation = _observation(ids, key, "variant", concept(*CODES["variant"]), subject, issued)
+        observation["valueCodeableConcept"] = concept("LA9633-4", "Present")
+        label = f"{gene['gene']} {gene['call'].replace('_', ' ')}"
+        parts = [_gene_studied(gene["gene"]), _sv_type(gene["call"]),
+                 component("81252-9", "Discrete genetic variant", valueCodeableConcept=concept(None, label)),
+                 _somatic()]  # fmt: skip
+        if gene.get("copy_number") is not None:
+            # an estimate (purity-adjusted when the purity is known), hence a decimal, not an integer
+            parts.append(component("82155-3", "Genomic structural variant copy number",
+                                   valueQuantity={"value": round(float(gene["copy_number"]), 2), "system": UCUM,
+                                                  "code": "1", "unit": "copies"}))  # fmt: skip
+        observation["component"] = parts
+        details = [f"log2 ratio {gene['log2']}" if gene.get("log2") is not None else None,
+                   f"fold change {gene['fold_change']}" if gene.get("fold_change") is not None else None,
+                   f"{gene['targets']} targets", gene.get("reason")]  # fmt: skip
+        observation["note"] = [{"text": "; ".join(d for d in details if d)}]
+        resources.append(observation)
+        event = events.get(gene["gene"])
+        if event and event.get("event") == gene["call"]:
+            resources += therapeutic_implications(
+                ids, event, observation["id"], subject, issued, report["patient"]["tumour_type"], key, label
+            )
+    return resources
+
+
+def _breakpoints(event: dict, build: str) -> str:
+    points = [f"{b['chrom']}:{b['genomic_pos']}" for b in event.get("breakpoints") or [] if b.get("genomic_pos")]
+    return f"breakpoints {' / '.join(points)} ({build})" if points else ""
+
+
+def rna_observations(ids: _Ids, report: dict, subject: str, issued: str, build: str) -> list[dict]:
+    """A Variant per detected RNA event (fusion, exon skipping, intragenic deletion): the genes, the
+    structural variant type, the exons and the reads in words, and its therapeutic implications."""
+    section = report.get("rna") or {}
+    resources = []
+    for event in section.get("events") or []:
+        if event["status"] != "detected" or event["kind"] not in SV_TYPE:
+            continue
+        key = f"rna:{event['kind']}:{event['name']}"
+        observation = _observation(ids, key, "variant", concept(*CODES["variant"]), subject, issued)
+        observation["valueCodeableConcept"] = concept("LA9633-4", "Present")
+        genes = list(dict.fromkeys(g for g in event.get("genes") or [] if g))
+        parts = [_gene_studied(g) for g in genes]
+        parts += [_sv_type(event["kind"]),
+                  component("81252-9", "Discrete genetic variant", valueCodeableConcept=concept(None, event["name"])),
+                  _somatic()]  # fmt: skip
+        observation["component"] = parts
+        exons = [str(e) for e in event.get("exons") or [] if e is not None]
+        details = [
+            f"tumour RNA, {event['kind'].replace('_', ' ')}",
+            f"exons {'-'.join(exons)}" if exons else "",
+            f"{event['frame']}" if event.get("frame") else "",
+            f"{event['junction_reads']} junction reads, {event['spanning_reads']} spanning pairs",
+            _breakpoints(event, build),
+            event.get("reason") or "",
+        ]
+        observation["note"] = [{"text": "; ".join(d for d in details if d)}]
+        resources.append(observation)
+        if event.get("interpretation"):
+            resources += therapeutic_implications(
+                ids, event["interpretation"], observation["id"], subject, issued,
+                report["patient"]["tumour_type"], key, event["name"],
+            )  # fmt: skip
     return resources
 
 
@@ -214,10 +328,11 @@ def biomarker_observations(ids: _Ids, report: dict, subject: str, issued: str, b
     return resources
 
 
-# Each builder turns one kind of report finding into Observations; the copy-number and fusion
-# sections add theirs here (IG: 'Variant' with copy-number components / structural variants).
+# Each builder turns one kind of report finding into Observations (a new report section adds one).
 OBSERVATION_BUILDERS: list[Callable[[_Ids, dict, str, str, str], list[dict]]] = [
     variant_observations,
+    copy_number_observations,
+    rna_observations,
     biomarker_observations,
 ]
 
@@ -232,6 +347,9 @@ def report_bundle(report: dict, build: str = "GRCh38") -> dict:
                "identifier": [{"system": "urn:presis:patient", "value": patient_id}]}  # fmt: skip
     observations = [o for builder in OBSERVATION_BUILDERS for o in builder(ids, report, subject, issued, build)]
     findings = [f"{v['gene']} {v.get('hgvs_p') or v.get('hgvs_c')}" for v in report.get("variants") or []]
+    findings += [f"{g['gene']} {g['call'].replace('_', ' ')}" for g in (report.get("copy_number") or {}).get("genes") or []
+                 if g["call"] in CNV_CALLS]  # fmt: skip
+    findings += [e["name"] for e in (report.get("rna") or {}).get("events") or [] if e["status"] == "detected"]
     diagnostic_report = {
         "resourceType": "DiagnosticReport", "id": ids("report"), "meta": {"profile": [f"{IG}/genomics-report"]},
         "status": "preliminary", "category": [CATEGORIES[1]], "code": concept(*CODES["report"]),

@@ -4,9 +4,10 @@ samtools stats, mosdepth and bcftools stats modules in the run-level report.
 Two tables, each row a sample name as the tool modules name it (so MultiQC lines them up):
 - 'presis QC checks': every QC threshold of the report per sample (value, threshold, pass/fail);
 - 'presis patient summary': per tumour sample, the patient-level results (identity check, TMB,
-  MSI, FFPE, coverage of the knowledge base's biomarker sites).
+  MSI, FFPE, coverage of the knowledge base's biomarker sites, copy-number noise and status, tumour
+  RNA QC when those ran).
 
-New report sections (copy-number noise, RNA QC) add a function to PATIENT_METRICS.
+A new report section adds a function to PATIENT_METRICS.
 """
 
 from __future__ import annotations
@@ -93,12 +94,46 @@ def kb_site_metrics(report: dict) -> dict:
     }
 
 
+def copy_number_metrics(report: dict) -> dict:
+    """The sample's copy-number noise against its limit (config copy_number) and whether calls were made."""
+    cnv = report.get("copy_number")
+    if not cnv:
+        return {}
+    noise = cnv["noise"]
+    return {
+        "cnv_status": "evaluable" if cnv["evaluable"] else "not evaluable",
+        "cnv_noise": noise["value"] if noise["value"] is not None else "—",
+        "cnv_noise_check": _verdict(noise["pass"]),
+        "cnv_events": sum(g["call"] in ("amplification", "homozygous_deletion") for g in cnv["genes"]),
+        "cnv_detail": cnv["reason"],
+    }
+
+
+def rna_metrics(report: dict) -> dict:
+    """Tumour RNA QC (config rna.qc): mapped pairs and fraction, reads over the panel genes, duplicates."""
+    rna = report.get("rna")
+    if not rna:
+        return {}
+    qc = rna["qc"]
+    return {
+        "rna_qc": _verdict(qc["pass"]),
+        "rna_mapped_pairs": qc["mapped_pairs"],
+        "rna_mapped_pct": round(100 * qc["mapped_fraction"], 1),
+        "rna_panel_gene_reads": qc["panel_gene_reads"],
+        "rna_duplicate_pct": round(100 * qc["duplicate_fraction"], 1),
+        "rna_detected": sum(e["status"] == "detected" for e in rna["events"]),
+        "rna_detail": rna["statement"],
+    }
+
+
 PATIENT_METRICS: list[Callable[[dict], dict]] = [
     identity_metrics,
     tmb_metrics,
     msi_metrics,
     ffpe_metrics,
     kb_site_metrics,
+    copy_number_metrics,
+    rna_metrics,
 ]
 PATIENT_HEADERS = {
     "patient": {"title": "patient"},
@@ -113,6 +148,18 @@ PATIENT_HEADERS = {
                                "description": "share of KB sites covered deeply enough to call at the limit of detection"},
     "kb_sites_detected": {"title": "KB sites detected", "format": "{:,.0f}"},
     "kb_sites_min_depth": {"title": "KB sites min depth", "format": "{:,.0f}"},
+    "cnv_status": {"title": "CNV", "description": "copy-number calls made (sample noise and reference permitting)"},
+    "cnv_noise": {"title": "CNV noise", "description": "spread of the bins' log2 ratios (lower is better)"},
+    "cnv_noise_check": {"title": "CNV noise check", "description": "noise at most the level's limit", **PASS_FAIL_RULES},
+    "cnv_events": {"title": "CNV events", "description": "genes amplified or homozygously deleted", "format": "{:,.0f}"},
+    "cnv_detail": {"title": "CNV detail", "hidden": True},
+    "rna_qc": {"title": "RNA QC", "description": "every RNA QC threshold met (else RNA not evaluable)", **PASS_FAIL_RULES},
+    "rna_mapped_pairs": {"title": "RNA mapped pairs", "description": "uniquely mapped read pairs (STAR)", "format": "{:,.0f}"},
+    "rna_mapped_pct": {"title": "RNA mapped", "suffix": "%", "min": 0, "max": 100},
+    "rna_panel_gene_reads": {"title": "RNA panel-gene reads", "format": "{:,.0f}"},
+    "rna_duplicate_pct": {"title": "RNA duplicates", "suffix": "%", "min": 0, "max": 100},
+    "rna_detected": {"title": "RNA events", "description": "fusions and exon-skipping events detected", "format": "{:,.0f}"},
+    "rna_detail": {"title": "RNA detail", "hidden": True},
 }  # fmt: skip
 
 
@@ -127,8 +174,8 @@ def patient_summary(reports: list[dict]) -> dict:
     used = {key for row in data.values() for key in row}
     return {
         "id": "presis_patients", "section_name": "presis patient summary", "plot_type": "table",
-        "description": "Patient-level results of the presis reports: identity check, TMB, MSI, FFPE and the "
-        "coverage of the knowledge base's biomarker sites.",
+        "description": "Patient-level results of the presis reports: identity check, TMB, MSI, FFPE, the "
+        "coverage of the knowledge base's biomarker sites, copy-number noise and tumour RNA QC when run.",
         "pconfig": {"id": "presis_patients_table", "title": "presis patient summary", "namespace": "presis"},
         "headers": {k: v for k, v in PATIENT_HEADERS.items() if k in used},
         "data": data,

@@ -139,6 +139,22 @@ def sample_qc(sample: str, fastp_jsons: list[str], stats: str, regions: str, thr
     return summary, qc.coverage_per_gene(targets)
 
 
+def report_header(patient: str, info: dict, kb: dict, config: dict, generated_at: str | None) -> dict:
+    """The fields every report opens with, whatever it covers (DNA, RNA only)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "sections": list(config["report"]["sections"]),
+        "kb": kb,
+        "patient": {
+            "id": patient,
+            "tumour_type": clean(info.get("tumour_type")) or None,
+            "purity": clean(info.get("purity")),
+            "sex": clean(info.get("sex")) or None,
+        },
+    }
+
+
 def build_report(
     *,
     patient: str,
@@ -160,16 +176,7 @@ def build_report(
     referrals = table[table["germline_referral"].notna()]
     counts = filter_counts(table)
     return {
-        "schema_version": SCHEMA_VERSION,
-        "generated_at": generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "sections": list(config["report"]["sections"]),
-        "kb": kb,
-        "patient": {
-            "id": patient,
-            "tumour_type": clean(info.get("tumour_type")) or None,
-            "purity": clean(info.get("purity")),
-            "sex": clean(info.get("sex")) or None,
-        },
+        **report_header(patient, info, kb, config, generated_at),
         "samples": {"tumour": tumour, "normal": normal},
         "mode": "tumour-normal" if normal else "tumour-only",
         "level": config["level"],
