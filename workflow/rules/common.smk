@@ -38,10 +38,15 @@ PANEL_BED = config["panel"]["bed"] if PANEL_GIVEN else out("results/reference/pa
 REF_FASTA = str(PREPARED.fasta)
 REF_FAI = str(PREPARED.fai)
 BWA_INDEX = [str(f) for f in PREPARED.bwa_files]
-# CNVkit and STAR read only a plain FASTA; where the prepared FASTA is bgzipped (used in place),
-# rule reference_plain_fasta decompresses it for them in this run (only runs with those stages).
-PLAIN_FASTA = out("results/reference/genome.plain.fa")
-PLAIN_FAI = out("results/reference/genome.plain.fa.fai")
+# CNVkit and STAR read only a plain FASTA: the prepared FASTA when it is plain, else a plain copy
+# made once into the reference cache (rule reference_cache_plain), only for runs with those stages.
+PLAIN_FASTA = str(PREPARED.plain_fasta)
+PLAIN_FAI = str(PREPARED.plain_fai)
+RNA_IN_SHEET = bool((SHEET["type"] == "rna").any())
+# The STAR index, once per FASTA, GFF3 and these settings, in the reference cache (rna_star_index).
+STAR_SETTINGS = {k: config["rna"]["star"][k] for k in ("sjdb_overhang", "sa_sparse")}
+STAR_INDEX = str(PREPARED.star_dir(STAR_SETTINGS))
+STAR_MANIFEST = os.path.join(STAR_INDEX, reference_cache.MANIFEST)
 # The annotation of the genes the panel touches, made by reference_panel_annotation, is what
 # every annotation step reads, so that none reads the whole GFF3.
 PANEL_GFF3 = out("results/reference/panel.gff3.gz")

@@ -1,5 +1,6 @@
 # Reference preparation. The prepared reference — the FASTA as tools read it with its index, the
-# bwa index, the annotation index — is built once into the reference cache (reference.cache) and
+# bwa index, the annotation index, and when a run needs them the plain FASTA and the STAR index
+# (rules/rna.smk) — is built once into the reference cache (reference.cache) and
 # shared by every run: each build rule below exists only while its part is missing there, so a run
 # with a prepared reference schedules none of them. Per run: the reference checks and checksums,
 # the annotation of the panel's genes and the calling shards (they depend on the panel).
@@ -58,6 +59,36 @@ if not PREPARED.bwa_ready():
             "reference_bwa_index: bwa index {input.fasta} (once for this reference)"
         script:
             "../scripts/reference_bwa_index.py"
+
+
+if PREPARED.compression == "bgzf" and not PREPARED.plain_ready():
+
+    # Only for a bgzipped FASTA (a plain one is its own plain FASTA), and only when a run has copy
+    # number or RNA: CNVkit and STAR read plain FASTA only.
+    rule reference_cache_plain:
+        input:
+            fasta=ancient(REF_FASTA),
+            fai=ancient(REF_FAI),
+        output:
+            fasta=update(PLAIN_FASTA),
+            fai=update(PLAIN_FAI),
+            manifest=update(str(PREPARED.plain_manifest)),
+        params:
+            prepared=PREPARED,
+        log:
+            out("logs/reference/reference_cache_plain.log"),
+        benchmark:
+            out("benchmarks/reference/reference_cache_plain.tsv")
+        threads: res("reference_cache_plain")["threads"]
+        resources:
+            mem_mb=res("reference_cache_plain")["mem_mb"],
+            runtime=res("reference_cache_plain")["runtime"],
+        conda:
+            "../../envs/python.yaml"
+        message:
+            "reference_cache_plain: a plain copy of the bgzipped FASTA for CNVkit and STAR, once, into the reference cache ({output.manifest})"
+        script:
+            "../scripts/reference_cache_plain.py"
 
 
 if not PREPARED.annotation_ready():
@@ -162,32 +193,13 @@ rule reference_shards:
 
 
 # `snakemake reference_ready`: prepare the reference alone, e.g. once on a big-memory node
-# before the first runs, or to check that it is prepared (a dry run then lists no job).
+# before the first runs, or to check that it is prepared (a dry run then lists no job). With copy
+# number on or RNA rows in the sheet, the plain FASTA too; with RNA rows, the STAR index.
 rule reference_ready:
     input:
         REF_FASTA,
         REF_FAI,
         BWA_INDEX,
         str(PREPARED.annotation_manifest),
-
-
-rule reference_plain_fasta:
-    input:
-        fasta=REF_FASTA,
-    output:
-        fasta=PLAIN_FASTA,
-        fai=PLAIN_FAI,
-    log:
-        out("logs/reference/reference_plain_fasta.log"),
-    benchmark:
-        out("benchmarks/reference/reference_plain_fasta.tsv")
-    threads: res("default")["threads"]
-    resources:
-        mem_mb=res("default")["mem_mb"],
-        runtime=res("default")["runtime"],
-    conda:
-        "../../envs/align.yaml"
-    message:
-        "reference_plain_fasta: a plain FASTA for CNVkit and STAR, which cannot read bgzip"
-    shell:
-        "(gzip -cdf {input.fasta} > {output.fasta} && samtools faidx {output.fasta}) 2> {log}"
+        [PLAIN_FASTA, PLAIN_FAI] if config["copy_number"]["enabled"] or RNA_IN_SHEET else [],
+        STAR_MANIFEST if RNA_IN_SHEET else [],

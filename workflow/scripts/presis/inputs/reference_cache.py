@@ -11,10 +11,13 @@ Layout of the cache::
         genome.fa[.gz], .fai, .gzi       gzip, which tools cannot read at random: then a copy),
         manifest.json                    its indexes and contig names
     bwa-<sha16 of the FASTA>/genome.fa.{amb,ann,bwt,pac,sa}   the bwa index (unless the site gives one)
+    plain-<sha16 of the FASTA>/genome.fa, .fai   a plain copy of a bgzipped FASTA, for CNVkit
+                                     and STAR, which read only plain FASTA (when a run needs them)
     annotation-<sha16 of the GFF3>/
         annotation.gff3.gz, .tbi         the GFF3 sorted, bgzipped and tabix-indexed
         genes.tsv                        gene id, name and span: look-up by name without the GFF3
         manifest.json
+    star-<sha16 of FASTA, GFF3 and the STAR index settings>/   the STAR index (RNA runs only)
     checksums/                           memo of file checksums by path, size and mtime
 
 Each part is built into a temporary folder beside its final place and renamed into place when
@@ -113,6 +116,43 @@ class Prepared:
     annotation_gff3: Path
     annotation_tbi: Path
     genes: Path
+    compression: str = "plain"
+    fasta_sha: str = ""
+    gff3_sha: str = ""
+
+    @property
+    def plain_dir(self) -> Path:
+        """Where the plain FASTA lives: the genome folder itself unless the site's FASTA is bgzipped."""
+        if self.compression != "bgzf":
+            return self.genome_dir
+        return self.genome_dir.with_name(self.genome_dir.name.replace("genome-", "plain-", 1))
+
+    @property
+    def plain_fasta(self) -> Path:
+        """The FASTA for tools that read only plain FASTA (CNVkit, STAR): the prepared FASTA when it
+        is plain (the site's file in place, or the copy of a plain-gzip one), else a plain copy."""
+        return self.fasta if self.compression != "bgzf" else self.plain_dir / "genome.fa"
+
+    @property
+    def plain_fai(self) -> Path:
+        return Path(f"{self.plain_fasta}.fai")
+
+    @property
+    def plain_manifest(self) -> Path:
+        return self.plain_dir / MANIFEST
+
+    def plain_ready(self) -> bool:
+        return _complete(self.plain_dir)
+
+    def star_dir(self, settings: dict) -> Path:
+        """The STAR index folder: keyed by the FASTA, the GFF3 (its splice junctions) and the
+        settings that shape the index (e.g. --sjdbOverhang, --genomeSAsparseD, STAR's version)."""
+        key = json.dumps({"fasta": self.fasta_sha, "gff3": self.gff3_sha, **settings}, sort_keys=True)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        return self.genome_dir.parent / f"star-{digest}-v{CACHE_FORMAT}"
+
+    def star_ready(self, settings: dict) -> bool:
+        return _complete(self.star_dir(settings))
 
     @property
     def bwa_files(self) -> list[Path]:
@@ -145,9 +185,10 @@ def prepared(reference: dict) -> Prepared:
     for key, path in (("fasta", fasta), ("gff3", gff3)):
         if not path.is_file():
             raise InputError(f"reference.{key}: {path} does not exist — name the site's file in the site config")
-    fasta_sum = file_sha256(fasta, cache)[:16]
-    genome_dir = cache / f"genome-{fasta_sum}-v{CACHE_FORMAT}"
-    bwa_dir = cache / f"bwa-{fasta_sum}-v{CACHE_FORMAT}"
+    fasta_sha = file_sha256(fasta, cache)
+    gff3_sha = file_sha256(gff3, cache)
+    genome_dir = cache / f"genome-{fasta_sha[:16]}-v{CACHE_FORMAT}"
+    bwa_dir = cache / f"bwa-{fasta_sha[:16]}-v{CACHE_FORMAT}"
     compression = fasta_compression(fasta)
     name = "genome.fa.gz" if compression == "bgzf" else "genome.fa"
     bwa = reference.get("bwa_index")
@@ -158,7 +199,7 @@ def prepared(reference: dict) -> Prepared:
                 f"reference.bwa_index: {bwa} is not a complete bwa index prefix (missing {', '.join(missing)}): "
                 "give the prefix bwa index -p wrote, or leave the key out to have presis build it once"
             )
-    annotation_dir = cache / f"annotation-{file_sha256(gff3, cache)[:16]}-v{CACHE_FORMAT}"
+    annotation_dir = cache / f"annotation-{gff3_sha[:16]}-v{CACHE_FORMAT}"
     return Prepared(
         genome_dir=genome_dir,
         bwa_dir=bwa_dir,
@@ -171,6 +212,9 @@ def prepared(reference: dict) -> Prepared:
         annotation_gff3=annotation_dir / "annotation.gff3.gz",
         annotation_tbi=annotation_dir / "annotation.gff3.gz.tbi",
         genes=annotation_dir / "genes.tsv",
+        compression=compression,
+        fasta_sha=fasta_sha,
+        gff3_sha=gff3_sha,
     )
 
 
@@ -180,7 +224,7 @@ def _complete(folder: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _building(final: Path) -> Iterator[Path | None]:
+def building(final: Path) -> Iterator[Path | None]:
     """A fresh temporary folder to build ``final`` in, renamed into place on success; None when
     another process completed ``final`` meanwhile. Serialised by a lock file beside it."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -211,7 +255,7 @@ def build_genome(source: str | Path, layout: Prepared, fai: str | Path | None = 
     plain or bgzipped, a plain copy when it is plain gzip. A given .fai (or one beside the FASTA)
     is used as is."""
     source = Path(source)
-    with _building(layout.genome_dir) as tmp:
+    with building(layout.genome_dir) as tmp:
         if tmp is None:
             return
         fasta = tmp / layout.fasta.name
@@ -239,7 +283,7 @@ def build_genome(source: str | Path, layout: Prepared, fai: str | Path | None = 
 
 def build_bwa(layout: Prepared, log: str | Path) -> None:
     """bwa index of the prepared FASTA, once (the whole genome in memory: ~5 GB, ~1 h for GRCh38)."""
-    with _building(layout.bwa_dir) as tmp:
+    with building(layout.bwa_dir) as tmp:
         if tmp is None:
             return
         with open(log, "a") as log_fh:
@@ -251,6 +295,23 @@ def build_bwa(layout: Prepared, log: str | Path) -> None:
         (tmp / MANIFEST).write_text(json.dumps({"format": CACHE_FORMAT, "fasta": str(layout.fasta)}, indent=2))
 
 
+def build_plain(layout: Prepared) -> None:
+    """A plain copy of a bgzipped FASTA, with its .fai, once (CNVkit and STAR cannot read bgzip).
+    Nothing to do when the prepared FASTA is plain already (then it is the genome folder's)."""
+    if layout.plain_dir == layout.genome_dir:
+        return
+    with building(layout.plain_dir) as tmp:
+        if tmp is None:
+            return
+        fasta = tmp / layout.plain_fasta.name
+        # BGZF is a series of gzip members: gzip reads it whole, streaming (flat memory)
+        with gzip.open(layout.fasta, "rb") as src, open(fasta, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        pysam.faidx(str(fasta))
+        manifest = {"format": CACHE_FORMAT, "source": str(layout.fasta.resolve()), "sha256": layout.fasta_sha}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
+
+
 def _attributes(column: str) -> dict[str, str]:
     return dict(item.split("=", 1) for item in column.strip().split(";") if "=" in item)
 
@@ -260,7 +321,7 @@ def build_annotation(source: str | Path, layout: Prepared) -> None:
     span). Streams the GFF3 through sort(1), which spills to disk: memory stays flat."""
     source = Path(source)
     opener = gzip.open if fasta_compression(source) != "plain" else open
-    with _building(layout.annotation_dir) as tmp:
+    with building(layout.annotation_dir) as tmp:
         if tmp is None:
             return
         plain = tmp / "annotation.gff3"
