@@ -19,6 +19,7 @@ from presis.inputs.bed import read_panel
 from presis.inputs.reference_cache import (
     build_annotation,
     build_genome,
+    build_plain,
     default_cache_dir,
     fasta_compression,
     file_sha256,
@@ -30,7 +31,13 @@ from presis.inputs.reference_cache import (
 FASTA = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
 GFF3 = DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"
 PANEL = REPO / "config" / "panels" / "presis-demo.bed"
-CACHE_RULES = ("reference_cache_genome", "reference_bwa_index", "reference_cache_annotation")
+CACHE_RULES = (
+    "reference_cache_genome",
+    "reference_bwa_index",
+    "reference_cache_annotation",
+    "reference_cache_plain",
+    "rna_star_index",
+)
 
 
 def reference(tmp_path, fasta=FASTA, **extra) -> dict:
@@ -74,6 +81,42 @@ def test_bgzipped_fasta_is_used_in_place_and_prepared_once(tmp_path):
     build_genome(FASTA, layout)  # already there: nothing is rebuilt
     assert layout.genome_manifest.stat().st_mtime_ns == before
     assert prepared(reference(tmp_path)).genome_dir == layout.genome_dir  # same checksum, same folder
+
+
+def test_bgzipped_fasta_gets_one_plain_copy_for_cnvkit_and_star_only_when_asked(tmp_path):
+    layout = prepared(reference(tmp_path))
+    build_genome(FASTA, layout)
+    assert not layout.plain_ready() and not layout.plain_dir.exists()  # not made with the genome
+    build_plain(layout)
+    assert layout.plain_ready() and fasta_compression(layout.plain_fasta) == "plain"
+    with pysam.FastaFile(str(layout.plain_fasta)) as plain, pysam.FastaFile(str(FASTA)) as site:
+        assert plain.references == site.references
+        assert plain.fetch("chr7_55019017_55211628") == site.fetch("chr7_55019017_55211628")
+    before = layout.plain_manifest.stat().st_mtime_ns
+    build_plain(layout)
+    assert layout.plain_manifest.stat().st_mtime_ns == before  # once
+
+
+def test_a_plain_fasta_is_its_own_plain_fasta(tmp_path):
+    site = tmp_path / "ref.fa"
+    with pysam.FastaFile(str(FASTA)) as fa:
+        site.write_text(f">{fa.references[0]}\n{fa.fetch(fa.references[0])[:5000]}\n")
+    layout = prepared(reference(tmp_path, fasta=site))
+    build_genome(site, layout)
+    assert layout.plain_fasta == layout.fasta and layout.plain_fasta.resolve() == site.resolve()  # no copy
+
+
+def test_star_index_folder_is_keyed_by_fasta_annotation_and_index_settings(tmp_path):
+    layout = prepared(reference(tmp_path))
+    settings = {"sjdb_overhang": 100, "sa_sparse": 1}
+    assert layout.star_dir(settings) == prepared(reference(tmp_path)).star_dir(dict(settings))
+    assert layout.star_dir(settings) != layout.star_dir({**settings, "sjdb_overhang": 149})
+    assert layout.star_dir(settings) != layout.star_dir({**settings, "sa_sparse": 2})
+    edited = tmp_path / "edited.gff3"
+    edited.write_text(gzip.decompress(GFF3.read_bytes()).decode() + "\n")
+    other = prepared({**reference(tmp_path), "gff3": str(edited)})
+    assert other.star_dir(settings) != layout.star_dir(settings)
+    assert other.bwa_dir == layout.bwa_dir  # an edited annotation keeps the bwa index
 
 
 def test_plain_gzip_fasta_gets_one_plain_copy(tmp_path):
@@ -154,18 +197,22 @@ def test_gene_table_finds_a_gene_by_name(tmp_path):
 
 
 @pytest.mark.e2e
-def test_a_second_output_folder_reuses_the_prepared_reference(demo_run, tmp_path):
-    """The demo run prepared the session's reference; a new outdir schedules none of it again."""
+def test_a_second_output_folder_reuses_the_prepared_reference(rna_run, tmp_path):
+    """The RNA run (DNA with copy number, and RNA) prepared the session's reference, the plain
+    FASTA and the STAR index included; a new outdir sharing that cache schedules none of it again."""
     proc = subprocess.run(
-        [str(SNAKEMAKE), "-n", "--configfile", "config/config.yaml", "--cores", "2", "--config", f"outdir={tmp_path}"],
+        [str(SNAKEMAKE), "-n", "--configfile", "config/config.yaml", "--cores", "2",
+         "--config", f"outdir={tmp_path}", f"samples={REPO / 'config' / 'samples.rna.tsv'}"],
         cwd=REPO, capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
     scheduled = proc.stdout + proc.stderr
-    assert "align_bwa" in scheduled  # the dry run did list the run's own jobs
+    # the dry run did list the run's own jobs, copy number and RNA among them
+    assert all(rule in scheduled for rule in ("align_bwa", "cnv_bins", "rna_star_align"))
     for rule in CACHE_RULES:
         assert rule not in scheduled
-    assert "genome.fa" not in " ".join(p.name for p in demo_run.result("reference").iterdir())  # no per-run copy
+    per_run = " ".join(p.name for p in rna_run.result("reference").iterdir())
+    assert "genome" not in per_run and "star" not in per_run  # no per-run FASTA copy or STAR index
 
 
 @pytest.mark.e2e

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import re
 import subprocess
 import sys
 import time
@@ -36,7 +37,13 @@ PAD_CONTIG = "chrPad"
 # the whole index; mosdepth keeps an array as long as each chromosome.
 GENOME_SCALED = {"align_bwa", "coverage_mosdepth"}
 # The one-time preparation of a reference (cache rules), timed apart.
-PREPARATION = {"reference_cache_genome", "reference_bwa_index", "reference_cache_annotation"}
+PREPARATION = {
+    "reference_cache_genome",
+    "reference_bwa_index",
+    "reference_cache_annotation",
+    "reference_cache_plain",
+    "rna_star_index",
+}
 ANNOTATION_STEPS = [
     "reference_panel_annotation",
     "annotate_csq",
@@ -144,15 +151,36 @@ def step_table(benchmarks: Path) -> pd.DataFrame:
     )
 
 
+def snakemake_command(outdir: Path, cache: Path, *config: str, targets: tuple[str, ...] = ()) -> list[str]:
+    return [str(SNAKEMAKE), *targets, "--configfile", "config/config.yaml", "--cores", "2",
+            "--config", f"outdir={outdir}", f"reference={{cache: {cache}, {', '.join(config)}}}" if config
+            else f"reference={{cache: {cache}}}"]  # fmt: skip
+
+
 def snakemake(outdir: Path, cache: Path, *config: str, targets: tuple[str, ...] = ()) -> float:
-    command = [str(SNAKEMAKE), *targets, "--configfile", "config/config.yaml", "--cores", "2", "--quiet",
-               "--config", f"outdir={outdir}", f"reference={{cache: {cache}, {', '.join(config)}}}" if config
-               else f"reference={{cache: {cache}}}"]  # fmt: skip
+    command = [*snakemake_command(outdir, cache, *config, targets=targets), "--quiet"]
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     if proc.returncode:
         raise SystemExit(f"workflow failed in {outdir}:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
     return time.perf_counter() - start
+
+
+def second_outdir_dry_run(outdir: Path, cache: Path, *config: str, bwa_prefix: Path) -> tuple[list[str], int, bool]:
+    """A dry run in a new output folder on the prepared reference: the preparation rules it would
+    run (none expected), how many jobs it would run, and whether every bwa mem reads the given index."""
+    command = [*snakemake_command(outdir, cache, *config), "-n", "-p"]
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"dry run failed in {outdir}:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    text = proc.stdout + proc.stderr
+    jobs = re.search(r"^total\s+(\d+)", text, re.M)
+    bwa = [line for line in text.splitlines() if "bwa mem -t" in line]
+    return (
+        [r for r in sorted(PREPARATION) if r in text],
+        int(jobs[1]) if jobs else 0,
+        bool(bwa) and all(str(bwa_prefix) in line for line in bwa),
+    )
 
 
 def main() -> None:
@@ -198,6 +226,10 @@ def main() -> None:
     small_wall = snakemake(small_out, work / "cache_small")
     large_wall = snakemake(large_out, work / "cache_large", *given)
     small, big = step_table(small_out / "benchmarks"), step_table(large_out / "benchmarks")
+    subprocess.run(["rm", "-rf", str(work / "large_second")], check=True)
+    rebuilt, jobs, bwa_given = second_outdir_dry_run(
+        work / "large_second", work / "cache_large", *given, bwa_prefix=index / layout.bwa_prefix.name
+    )
 
     table = pd.DataFrame(
         {
@@ -224,8 +256,13 @@ def main() -> None:
         f"small genome: {small_size / 1e6:.1f} Mb, {small_genes} genes, {small_tx} transcripts; wall {small_wall:.1f} s"
     )
     print(f"large genome: {size / 1e6:.1f} Mb, {n_genes} genes, {n_tx} transcripts; wall {large_wall:.1f} s")
-    print(f"one-time preparation of the large reference: {prep_seconds:.1f} s wall")
+    print(f"one-time preparation of the large reference: {prep_seconds:.1f} s wall (this call; steps below as built)")
     print(prep_steps.to_string(float_format=lambda v: f"{v:.2f}"))
+    print(
+        f"second output folder, dry run: {jobs} jobs; preparation steps listed: {', '.join(rebuilt) or 'none'}; "
+        f"every bwa mem reads the given index {index / layout.bwa_prefix.name}: {'yes' if bwa_given else 'NO'}; "
+        f"reference_bwa_index jobs in the large run: {int('reference_bwa_index' in big.index)}"
+    )
     print("\nper step, the demo pair (seconds summed over a rule's jobs; peak RSS the largest job's):")
     print(table.sort_values("large_s", ascending=False).to_string(float_format=lambda v: f"{v:.2f}"))
     others = table[~table["genome_scaled"]]
