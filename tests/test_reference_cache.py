@@ -36,8 +36,17 @@ CACHE_RULES = (
     "reference_bwa_index",
     "reference_cache_annotation",
     "reference_cache_plain",
+    "reference_cache_cnv_access",
     "rna_star_index",
 )
+
+
+def plain_test_genome(tmp_path):
+    """The test genome as plain FASTA (CNVkit reads plain FASTA only), written once per test."""
+    path = tmp_path / "plain.fa"
+    if not path.exists():
+        path.write_bytes(gzip.decompress(FASTA.read_bytes()))
+    return path
 
 
 def reference(tmp_path, fasta=FASTA, **extra) -> dict:
@@ -95,6 +104,17 @@ def test_bgzipped_fasta_gets_one_plain_copy_for_cnvkit_and_star_only_when_asked(
     before = layout.plain_manifest.stat().st_mtime_ns
     build_plain(layout)
     assert layout.plain_manifest.stat().st_mtime_ns == before  # once
+
+
+def test_cnvkit_bins_from_the_cached_accessible_regions_equal_a_scan_of_the_fasta(tmp_path):
+    from presis.copynumber.cnvkit_steps import make_bins, write_access
+
+    assert write_access(plain_test_genome(tmp_path), tmp_path / "access.bed") > 0
+    scanned = [tmp_path / "t1.bed", tmp_path / "a1.bed"]
+    cached = [tmp_path / "t2.bed", tmp_path / "a2.bed"]
+    make_bins(PANEL, plain_test_genome(tmp_path), *scanned, 200, 150000, True)
+    make_bins(PANEL, "unused", *cached, 200, 150000, True, access_bed=tmp_path / "access.bed")
+    assert scanned[1].read_text() == cached[1].read_text() and cached[1].read_text().count("\n") > 10
 
 
 def test_a_plain_fasta_is_its_own_plain_fasta(tmp_path):

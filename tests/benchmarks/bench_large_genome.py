@@ -42,6 +42,7 @@ PREPARATION = {
     "reference_bwa_index",
     "reference_cache_annotation",
     "reference_cache_plain",
+    "reference_cache_cnv_access",
     "rna_star_index",
 }
 ANNOTATION_STEPS = [

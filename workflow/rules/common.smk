@@ -42,6 +42,8 @@ BWA_INDEX = [str(f) for f in PREPARED.bwa_files]
 # made once into the reference cache (rule reference_cache_plain), only for runs with those stages.
 PLAIN_FASTA = str(PREPARED.plain_fasta)
 PLAIN_FAI = str(PREPARED.plain_fai)
+# CNVkit's accessible regions of the genome, for its off-target bins (reference_cache_cnv_access).
+CNV_ACCESS = str(PREPARED.cnv_access)
 RNA_IN_SHEET = bool((SHEET["type"] == "rna").any())
 # The STAR index, once per FASTA, GFF3 and these settings, in the reference cache (rna_star_index).
 STAR_SETTINGS = {k: config["rna"]["star"][k] for k in ("sjdb_overhang", "sa_sparse")}

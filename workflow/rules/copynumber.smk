@@ -12,11 +12,35 @@ CNV_BINS = {
 }
 
 
+# The accessible genome (between runs of N, CNV_ACCESS) is a scan of the whole FASTA: once per
+# reference, in the reference cache, defined only while missing there (as in rules/reference.smk).
+if not PREPARED.cnv_access_ready():
+
+    rule reference_cache_cnv_access:
+        input:
+            fasta=ancient(PLAIN_FASTA),
+            fai=ancient(PLAIN_FAI),
+        output:
+            bed=update(CNV_ACCESS),
+            manifest=update(str(PREPARED.cnv_access_dir / reference_cache.MANIFEST)),
+        log:
+            out("logs/reference/reference_cache_cnv_access.log"),
+        benchmark:
+            out("benchmarks/reference/reference_cache_cnv_access.tsv")
+        threads: res("reference_cache_cnv_access")["threads"]
+        resources:
+            mem_mb=res("reference_cache_cnv_access")["mem_mb"],
+            runtime=res("reference_cache_cnv_access")["runtime"],
+        message:
+            "reference_cache_cnv_access: the genome's accessible regions for CNVkit, once, into the reference cache ({output.manifest})"
+        run:
+            run_script(rule, input, output, params, wildcards, log)
+
+
 rule cnv_bins:
     input:
         panel=PANEL_BED,
-        ref=PLAIN_FASTA,
-        fai=PLAIN_FAI,
+        access=CNV_ACCESS,
     output:
         **CNV_BINS,
     params:

@@ -194,7 +194,8 @@ rule reference_shards:
 
 # `snakemake reference_ready`: prepare the reference alone, e.g. once on a big-memory node
 # before the first runs, or to check that it is prepared (a dry run then lists no job). With copy
-# number on or RNA rows in the sheet, the plain FASTA too; with RNA rows, the STAR index.
+# number on or RNA rows in the sheet, the plain FASTA too; with copy number, CNVkit's accessible
+# regions; with RNA rows, the STAR index.
 rule reference_ready:
     input:
         REF_FASTA,
@@ -202,4 +203,5 @@ rule reference_ready:
         BWA_INDEX,
         str(PREPARED.annotation_manifest),
         [PLAIN_FASTA, PLAIN_FAI] if config["copy_number"]["enabled"] or RNA_IN_SHEET else [],
+        CNV_ACCESS if config["copy_number"]["enabled"] else [],
         STAR_MANIFEST if RNA_IN_SHEET else [],

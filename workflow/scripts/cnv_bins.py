@@ -13,5 +13,6 @@ n_targets, n_anti = make_bins(
     settings["target_avg_size"],
     settings["antitarget_avg_size"],
     settings["off_target"],
+    access_bed=snakemake.input.access,
 )
 log.info("%d on-target and %d off-target bins", n_targets, n_anti)

@@ -18,6 +18,8 @@ Layout of the cache::
         genes.tsv                        gene id, name and span: look-up by name without the GFF3
         manifest.json
     star-<sha16 of FASTA, GFF3 and the STAR index settings>/   the STAR index (RNA runs only)
+    cnv-access-<sha16 of the FASTA>/access.bed   the genome's accessible regions for CNVkit's
+                                     off-target bins (copy-number runs only)
     checksums/                           memo of file checksums by path, size and mtime
 
 Each part is built into a temporary folder beside its final place and renamed into place when
@@ -143,6 +145,17 @@ class Prepared:
 
     def plain_ready(self) -> bool:
         return _complete(self.plain_dir)
+
+    @property
+    def cnv_access_dir(self) -> Path:
+        return self.genome_dir.with_name(self.genome_dir.name.replace("genome-", "cnv-access-", 1))
+
+    @property
+    def cnv_access(self) -> Path:
+        return self.cnv_access_dir / "access.bed"
+
+    def cnv_access_ready(self) -> bool:
+        return _complete(self.cnv_access_dir)
 
     def star_dir(self, settings: dict) -> Path:
         """The STAR index folder: keyed by the FASTA, the GFF3 (its splice junctions) and the
