@@ -7,7 +7,7 @@ log = step_log(snakemake)
 settings = snakemake.params.settings
 n_targets, n_anti = make_bins(
     snakemake.input.panel,
-    snakemake.input.ref,
+    None,  # the accessible regions come from the reference cache (access_bed)
     snakemake.output.targets,
     snakemake.output.antitargets,
     settings["target_avg_size"],

@@ -63,7 +63,7 @@ def write_access(fasta: str | Path, out_bed: str | Path) -> int:
 @_root_guarded
 def make_bins(
     panel_bed: str | Path,
-    fasta: str | Path,
+    fasta: str | Path | None,
     targets_out: str | Path,
     antitargets_out: str | Path,
     target_avg_size: int,
