@@ -40,7 +40,7 @@ rule rna_star_align:
         junctions=out("results/{patient}/rna/{sample}.SJ.out.tab"),
         star_log=out("results/{patient}/rna/{sample}.Log.final.out"),
     params:
-        index=STAR_INDEX,
+        index=lambda wildcards, input: os.path.dirname(input.index),
         prefix=lambda wildcards: out(f"results/{wildcards.patient}/rna/{wildcards.sample}.star/"),
         options=" ".join(ARRIBA_STAR_OPTIONS),
         r1=lambda wildcards, input: ",".join(input.r1),
