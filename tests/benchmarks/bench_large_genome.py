@@ -13,7 +13,7 @@ compares each step's seconds and peak RSS (Snakemake's benchmark files) between 
 
     .venv/bin/python tests/benchmarks/bench_large_genome.py [--workdir DIR] [--pad-mb 240] [--copies 125]
 
-A command, not a test: it takes ~10 min of one core (mostly bwa index).
+A command, not a test: it takes ~15 CPU minutes (mostly bwa index).
 """
 
 from __future__ import annotations
