@@ -19,7 +19,7 @@ os.environ.update(
 
 from presis.inputs.config import merged_config, resolve_paths, rule_resources  # noqa: E402
 from presis.errors import InputError  # noqa: E402
-from presis.inputs import samplesheet  # noqa: E402
+from presis.inputs import reference_cache, samplesheet  # noqa: E402
 from presis.step_runner import run_script  # noqa: E402
 
 # Configuration and sample sheet are checked before any job starts; every problem is listed.
@@ -30,6 +30,8 @@ try:
     config.clear()
     config.update(resolve_paths(RECORDED_CONFIG, REPO))
     SHEET = samplesheet.load_sheet(config["samples"])
+    # Where the prepared reference lives (and a clear error for a missing reference file).
+    PREPARED = reference_cache.prepared(config["reference"])
 except InputError as error:
     raise WorkflowError(f"presis cannot start — fix the input and run again.\n{error}") from None
 
@@ -78,6 +80,8 @@ localrules:
     provenance_versions,
     provenance_config,
     reference_shards,
+    reference_panel_annotation,
+    reference_ready,
     panel_from_genes,
     call_gather,
     call_classify,

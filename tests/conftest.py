@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,20 @@ def hotspots():
 
 DEMO_READS = DATA / "reads" / "demo"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+# The test session's reference cache (reference.cache defaults below $XDG_CACHE_HOME): shared on
+# purpose by every run of the session (one preparation of the test genome), never with the
+# developer's own cache or another session's.
+SESSION_CACHE = tempfile.mkdtemp(prefix="presis-test-cache-")
+os.environ["XDG_CACHE_HOME"] = SESSION_CACHE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_reference_cache():
+    """Removes the session's reference cache at the end (~150 MB with the STAR index)."""
+    yield Path(SESSION_CACHE)
+    shutil.rmtree(SESSION_CACHE, ignore_errors=True)
+
+
 # The one field of a report that differs between two runs on the same inputs.
 TIMESTAMP_FIELD = "generated_at"
 

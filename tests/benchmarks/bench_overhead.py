@@ -46,7 +46,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_demo import step_table  # noqa: E402
 
 from presis.devtools.simulate import Scenario, simulate_scenario  # noqa: E402
-from presis.inputs.config import rule_resources  # noqa: E402
+from presis.inputs.config import resolve_paths, rule_resources  # noqa: E402
+from presis.inputs.reference_cache import prepared  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
@@ -54,7 +55,8 @@ DEMO_READS = REPO / "tests" / "data" / "reads" / "demo"
 # 10x the demo's nominal depths (400x tumour, 150x normal); frozen seed.
 BIG = Scenario(name="overhead10x", seed=20261127, tumour_depth=4000, normal_depth=1500, purity=1.0,
                n_somatic=30, n_germline=34, vaf_range=(0.05, 0.4), patient="BIG")  # fmt: skip
-PREPARE = ["reference_bwa_index", "reference_shards", "identity_sites", "provenance_config"]
+# The prepared reference (FASTA index, bwa index: in the reference cache) comes with these.
+PREPARE = ["reference_ready", "reference_shards", "reference_panel_annotation", "identity_sites", "provenance_config"]
 
 
 @dataclass
@@ -127,8 +129,10 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
     """The workflow's tool commands, written out by hand, for these samples."""
     q = shlex.quote
     threads = {rule: min(cores, rule_resources(config, rule)["threads"]) for rule in ("qc_fastp", "align_bwa")}
-    fa, panel = q(str(ref / "genome.fa")), q(str(REPO / config["panel"]["bed"]))
-    gff3 = q(str(REPO / config["reference"]["gff3"]))
+    reference = prepared(resolve_paths(config, REPO)["reference"])
+    fa, panel = q(str(reference.fasta)), q(str(REPO / config["panel"]["bed"]))
+    bwa_index = q(str(reference.bwa_prefix))
+    gff3 = q(str(ref / "panel.gff3.gz"))  # the panel's genes, as the workflow's csq steps read
     shards = sorted((ref / "shards").glob("shard*.bed"))
     call, germ = config["calling"], config["germline"]
     lines = ["set -euo pipefail", f"cd {q(str(out))}", "exec 2> tools.log"]
@@ -144,7 +148,7 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
         lines += [
             f"fastp -i {q(str(s.r1))} -I {q(str(s.r2))} -o {s.name}.R1.fq.gz -O {s.name}.R2.fq.gz "
             f"-j {s.name}.fastp.json -h {s.name}.fastp.html -w {threads['qc_fastp']}",
-            f"bwa mem -t {threads['align_bwa']} -K {config['align']['batch_bases']} -R '{rg}' {fa} "
+            f"bwa mem -t {threads['align_bwa']} -K {config['align']['batch_bases']} -R '{rg}' {bwa_index} "
             f"{s.name}.R1.fq.gz {s.name}.R2.fq.gz | samtools fixmate -m - - "
             f"| samtools sort -T {s.name}.sort.tmp -o {s.name}.{s.lane}.bam -",
             f"samtools markdup -T {s.name}.md.tmp {s.name}.{s.lane}.bam {s.name}.bam",
@@ -279,7 +283,8 @@ def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: 
     patients = sorted({s.patient for s in samples})
     calling = calling_use(workflow_out, patients, int(config["calling"]["shards"]), cpu)  # the last repeat
     steps = steps[~steps.index.isin(["reference_prepare", "reference_bwa_index", "reference_shards",
-                                     "identity_sites", "provenance_config"])]  # fmt: skip
+                                     "reference_cache_genome", "reference_cache_annotation",
+                                     "reference_panel_annotation", "identity_sites", "provenance_config"])]  # fmt: skip
     return {"name": name, "samples": len(samples), "workflow": statistics.median(workflow), "bare": statistics.median(bare),
             "workflow_runs": workflow, "bare_runs": bare, "steps": steps, "script": script, "calling": calling}  # fmt: skip
 

@@ -13,6 +13,8 @@ rule align_bwa:
     params:
         rg=read_group,
         batch=config["align"]["batch_bases"],
+        # the prefix bwa index wrote (the site's own index, or the prepared reference's)
+        index=lambda wildcards, input: os.path.splitext(input.index[0])[0],
     log:
         out("logs/{patient}/align_bwa/{sample}.{lane}.log"),
     benchmark:
@@ -28,7 +30,7 @@ rule align_bwa:
         "align_bwa: bwa mem {wildcards.sample} lane {wildcards.lane}"
     shell:
         """
-        bwa mem -t {threads} -K {params.batch} -R '{params.rg}' {input.ref:q} {input.r1:q} {input.r2:q} 2> {log:q} \
+        bwa mem -t {threads} -K {params.batch} -R '{params.rg}' {params.index:q} {input.r1:q} {input.r2:q} 2> {log:q} \
           | samtools fixmate -m - - 2>> {log:q} \
           | samtools sort -T {output:q}.tmp -o {output:q} - 2>> {log:q}
         """

@@ -83,7 +83,7 @@ rule germline_findings:
         genes=config["germline_findings"]["genes"],
         known=config["germline_findings"]["known_variants"],
         roles=KB_INPUTS["gene_roles"],  # loss-of-function genes: the KB's tumour suppressors
-        gff3=REFERENCE["gff3"],
+        gff3=PANEL_GFF3,
     output:
         out("results/{patient}/germline/{patient}.germline_findings.json"),
     params:

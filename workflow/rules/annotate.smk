@@ -6,7 +6,7 @@ rule annotate_csq:
     input:
         vcf=out("results/{patient}/calls/{unit}.somatic.vcf.gz"),
         ref=REF_FASTA,
-        gff3=REFERENCE["gff3"],
+        gff3=PANEL_GFF3,
     output:
         out("results/{patient}/annotate/{unit}.csq.bcf"),
     log:
@@ -29,7 +29,7 @@ rule annotate_table:
     input:
         vcf=out("results/{patient}/annotate/{unit}.csq.bcf"),
         ref=REF_FASTA,
-        gff3=REFERENCE["gff3"],
+        gff3=PANEL_GFF3,
         panel=PANEL_BED,
     output:
         out("results/{patient}/annotate/{unit}.variants.tsv"),

@@ -32,9 +32,26 @@ REFERENCE = config["reference"]
 # The panel: a BED given by the preset/site, or built from a gene list (rule panel_from_genes).
 PANEL_GIVEN = bool(config["panel"].get("bed"))
 PANEL_BED = config["panel"]["bed"] if PANEL_GIVEN else out("results/reference/panel.bed")
-REF_FASTA = out("results/reference/genome.fa")
-REF_FAI = out("results/reference/genome.fa.fai")
-BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")
+# The prepared reference (FASTA index, bwa index, annotation index) lives in the reference cache,
+# built once per reference and shared by every run and output folder (presis.inputs.reference_cache).
+# Each part's build step (rules/reference.smk) is defined only while that part is missing.
+REF_FASTA = str(PREPARED.fasta)
+REF_FAI = str(PREPARED.fai)
+BWA_INDEX = [str(f) for f in PREPARED.bwa_files]
+# CNVkit and STAR read only a plain FASTA: the prepared FASTA when it is plain, else a plain copy
+# made once into the reference cache (rule reference_cache_plain), only for runs with those stages.
+PLAIN_FASTA = str(PREPARED.plain_fasta)
+PLAIN_FAI = str(PREPARED.plain_fai)
+# CNVkit's accessible regions of the genome, for its off-target bins (reference_cache_cnv_access).
+CNV_ACCESS = str(PREPARED.cnv_access)
+RNA_IN_SHEET = bool((SHEET["type"] == "rna").any())
+# The STAR index, once per FASTA, GFF3 and these settings, in the reference cache (rna_star_index).
+STAR_SETTINGS = {k: config["rna"]["star"][k] for k in ("sjdb_overhang", "sa_sparse")}
+STAR_INDEX = str(PREPARED.star_dir(STAR_SETTINGS))
+STAR_MANIFEST = os.path.join(STAR_INDEX, reference_cache.MANIFEST)
+# The annotation of the genes the panel touches, made by reference_panel_annotation, is what
+# every annotation step reads, so that none reads the whole GFF3.
+PANEL_GFF3 = out("results/reference/panel.gff3.gz")
 # The knowledge base, as rule inputs (a KB edit re-interprets every patient).
 KB_INPUTS = {
     "biomarkers": config["kb"]["biomarkers"],

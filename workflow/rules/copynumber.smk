@@ -12,11 +12,35 @@ CNV_BINS = {
 }
 
 
+# The accessible genome (between runs of N, CNV_ACCESS) is a scan of the whole FASTA: once per
+# reference, in the reference cache, defined only while missing there (as in rules/reference.smk).
+if not PREPARED.cnv_access_ready():
+
+    rule reference_cache_cnv_access:
+        input:
+            fasta=ancient(PLAIN_FASTA),
+            fai=ancient(PLAIN_FAI),
+        output:
+            bed=update(CNV_ACCESS),
+            manifest=update(str(PREPARED.cnv_access_dir / reference_cache.MANIFEST)),
+        log:
+            out("logs/reference/reference_cache_cnv_access.log"),
+        benchmark:
+            out("benchmarks/reference/reference_cache_cnv_access.tsv")
+        threads: res("reference_cache_cnv_access")["threads"]
+        resources:
+            mem_mb=res("reference_cache_cnv_access")["mem_mb"],
+            runtime=res("reference_cache_cnv_access")["runtime"],
+        message:
+            "reference_cache_cnv_access: the genome's accessible regions for CNVkit, once, into the reference cache ({output.manifest})"
+        run:
+            run_script(rule, input, output, params, wildcards, log)
+
+
 rule cnv_bins:
     input:
         panel=PANEL_BED,
-        ref=REF_FASTA,
-        fai=REF_FAI,
+        access=CNV_ACCESS,
     output:
         **CNV_BINS,
     params:
@@ -65,8 +89,8 @@ rule cnv_reference_build:
     input:
         **CNV_BINS,
         bams=config["cnv_reference"]["bams"],
-        ref=REF_FASTA,
-        fai=REF_FAI,
+        ref=PLAIN_FASTA,
+        fai=PLAIN_FAI,
     output:
         cnn=out("results/cnv_reference/reference.cnn"),
     params:
@@ -96,8 +120,8 @@ use rule cnv_reference_build as cnv_reference_matched with:
         normal_antitargets=lambda wildcards: out(
             f"results/{wildcards.patient}/cnv/{sample_of(wildcards.patient, 'normal')}.antitargetcoverage.cnn"
         ),
-        ref=REF_FASTA,
-        fai=REF_FAI,
+        ref=PLAIN_FASTA,
+        fai=PLAIN_FAI,
     output:
         cnn=out("results/{patient}/cnv/{patient}.reference.cnn"),
     params:
@@ -115,8 +139,8 @@ use rule cnv_reference_build as cnv_reference_matched with:
 use rule cnv_reference_build as cnv_reference_flat with:
     input:
         **CNV_BINS,
-        ref=REF_FASTA,
-        fai=REF_FAI,
+        ref=PLAIN_FASTA,
+        fai=PLAIN_FAI,
     output:
         cnn=out("results/cnv_reference/flat_reference.cnn"),
     params:

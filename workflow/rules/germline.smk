@@ -76,7 +76,7 @@ rule germline_csq:
     input:
         vcf=out("results/{patient}/calls/{patient}.germline.vcf.gz"),
         ref=REF_FASTA,
-        gff3=REFERENCE["gff3"],
+        gff3=PANEL_GFF3,
     output:
         out("results/{patient}/annotate/{patient}.germline.csq.bcf"),
     log:
@@ -100,7 +100,7 @@ rule germline_table:
     input:
         vcf=out("results/{patient}/annotate/{patient}.germline.csq.bcf"),
         ref=REF_FASTA,
-        gff3=REFERENCE["gff3"],
+        gff3=PANEL_GFF3,
         panel=PANEL_BED,
     output:
         out("results/{patient}/annotate/{patient}.germline.tsv"),

@@ -36,7 +36,7 @@ rule interpret_lod:
         bam=lambda wildcards: tumour_bam(wildcards),
         bai=lambda wildcards: tumour_bam(wildcards) + ".bai",
         panel=PANEL_BED,
-        gff3=REFERENCE["gff3"],
+        gff3=PANEL_GFF3,
     output:
         out("results/{patient}/interpret/{unit}.lod.tsv"),
     params:

@@ -5,7 +5,9 @@
 rule panel_from_genes:
     input:
         genes=config["panel"].get("genes") or [],
-        gff3=REFERENCE["gff3"],
+        gff3=str(PREPARED.annotation_gff3),
+        tbi=str(PREPARED.annotation_tbi),
+        genes_table=str(PREPARED.genes),
         fai=REF_FAI,
     output:
         bed=out("results/reference/panel.bed"),

@@ -2,34 +2,36 @@
 # fusions, exon skipping and RNA QC (presis.rna; docs/rna.md).
 
 
-rule rna_star_index:
-    input:
-        fasta=REF_FASTA,
-        fai=REF_FAI,
-        gff3=REFERENCE["gff3"],
-    output:
-        index=directory(out("results/reference/star")),
-    params:
-        sa_sparse=config["rna"]["star"]["sa_sparse"],
-        sjdb_overhang=config["rna"]["star"]["sjdb_overhang"],
-        threads=res("rna_star_index")["threads"],
-    log:
-        out("logs/reference/rna_star_index.log"),
-    benchmark:
-        out("benchmarks/reference/rna_star_index.tsv")
-    threads: res("rna_star_index")["threads"]
-    resources:
-        mem_mb=res("rna_star_index")["mem_mb"],
-        runtime=res("rna_star_index")["runtime"],
-    message:
-        "rna_star_index: STAR index of the reference with annotated splice junctions"
-    run:
-        run_script(rule, input, output, params, wildcards, log)
+if not PREPARED.star_ready(STAR_SETTINGS):
+
+    rule rna_star_index:
+        input:
+            fasta=ancient(PLAIN_FASTA),
+            fai=ancient(PLAIN_FAI),
+            gff3=ancient(REFERENCE["gff3"]),
+        output:
+            # update(): another run may complete the index meanwhile (built under a lock, renamed into place)
+            manifest=update(STAR_MANIFEST),
+        params:
+            settings=STAR_SETTINGS,
+            threads=res("rna_star_index")["threads"],
+        log:
+            out("logs/reference/rna_star_index.log"),
+        benchmark:
+            out("benchmarks/reference/rna_star_index.tsv")
+        threads: res("rna_star_index")["threads"]
+        resources:
+            mem_mb=res("rna_star_index")["mem_mb"],
+            runtime=res("rna_star_index")["runtime"],
+        message:
+            "rna_star_index: STAR index with annotated splice junctions, once, into the reference cache ({output.manifest})"
+        run:
+            run_script(rule, input, output, params, wildcards, log)
 
 
 rule rna_star_align:
     input:
-        index=out("results/reference/star"),
+        index=STAR_MANIFEST,
         r1=lambda wildcards: rna_trimmed(wildcards, "R1"),
         r2=lambda wildcards: rna_trimmed(wildcards, "R2"),
     output:
@@ -38,6 +40,7 @@ rule rna_star_align:
         junctions=out("results/{patient}/rna/{sample}.SJ.out.tab"),
         star_log=out("results/{patient}/rna/{sample}.Log.final.out"),
     params:
+        index=lambda wildcards, input: os.path.dirname(input.index),
         prefix=lambda wildcards: out(f"results/{wildcards.patient}/rna/{wildcards.sample}.star/"),
         options=" ".join(ARRIBA_STAR_OPTIONS),
         r1=lambda wildcards, input: ",".join(input.r1),
@@ -57,7 +60,7 @@ rule rna_star_align:
     shell:
         """
         rm -rf {params.prefix:q} && mkdir -p {params.prefix:q}
-        STAR --runThreadN {threads} --genomeDir {input.index:q} --genomeLoad NoSharedMemory \
+        STAR --runThreadN {threads} --genomeDir {params.index:q} --genomeLoad NoSharedMemory \
           --readFilesIn {params.r1:q} {params.r2:q} --readFilesCommand zcat \
           --outFileNamePrefix {params.prefix:q} --outSAMtype BAM Unsorted --outSAMunmapped Within \
           --outSAMattributes NH HI AS nM NM --outSAMattrRGline ID:{wildcards.sample} SM:{wildcards.sample} \

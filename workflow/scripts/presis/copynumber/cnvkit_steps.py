@@ -49,17 +49,31 @@ SEGMENT_METHODS = ("haar", "none")
 
 
 @_root_guarded
+def write_access(fasta: str | Path, out_bed: str | Path) -> int:
+    """The genome's accessible regions (between long runs of N; CNVkit access), as BED: a scan of
+    the whole FASTA, made once per reference (the reference cache). Returns the number of regions."""
+    from cnvlib import access
+    from skgenome import tabio
+
+    accessible = access.do_access(str(fasta), skip_noncanonical=False)
+    tabio.write(accessible, str(out_bed), "bed3")
+    return len(accessible)
+
+
+@_root_guarded
 def make_bins(
     panel_bed: str | Path,
-    fasta: str | Path,
+    fasta: str | Path | None,
     targets_out: str | Path,
     antitargets_out: str | Path,
     target_avg_size: int,
     antitarget_avg_size: int,
     off_target: bool,
+    access_bed: str | Path | None = None,
 ) -> tuple[int, int]:
     """On-target bins (gene names from the panel's 4th column) and, with ``off_target``, off-target
-    bins over the accessible genome; without it the off-target BED is empty. Returns the counts."""
+    bins over the accessible genome (``access_bed`` from :func:`write_access`, else found in
+    ``fasta``); without it the off-target BED is empty. Returns the counts."""
     from cnvlib import access, antitarget, target
     from skgenome import tabio
 
@@ -67,7 +81,10 @@ def make_bins(
     targets = target.do_target(baits, do_split=True, avg_size=target_avg_size)
     tabio.write(targets, str(targets_out), "bed4")
     if off_target:
-        accessible = access.do_access(str(fasta), skip_noncanonical=False)
+        if access_bed is not None:
+            accessible = tabio.read(str(access_bed), "bed3")
+        else:
+            accessible = access.do_access(str(fasta), skip_noncanonical=False)
         antitargets = antitarget.do_antitarget(targets, accessible, avg_bin_size=antitarget_avg_size)
         tabio.write(antitargets, str(antitargets_out), "bed4")
         n_anti = len(antitargets)

@@ -87,6 +87,7 @@ PATH_KEYS = (
     ("reference", "gff3"),
     ("reference", "contigs"),
     ("reference", "mane"),
+    ("reference", "fai"),
     ("panel", "bed"),
     ("panel", "genes"),
     ("kb", "biomarkers"),

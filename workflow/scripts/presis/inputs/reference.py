@@ -67,23 +67,35 @@ def check_reference(fasta: str | Path, gff3: str | Path, panel: str | Path | Non
     and a contig the GFF3 declares must have the FASTA's length (same name, other build: refused)."""
     with pysam.FastaFile(str(fasta)) as handle:
         lengths = dict(zip(handle.references, handle.lengths, strict=True))
-        contigs = list(handle.references)
+    check_contigs(lengths, gff3_contigs(gff3), gff3_sequence_regions(gff3), panel, fasta, gff3)
+
+
+def check_contigs(
+    lengths: dict[str, int],
+    annotated: set[str],
+    declared: dict[str, int],
+    panel: str | Path | None,
+    fasta: str | Path,
+    gff3: str | Path,
+) -> None:
+    """check_reference on what a prepared reference recorded (presis.inputs.reference_cache): the
+    FASTA's contig lengths, the GFF3's contigs and its declared ``##sequence-region`` lengths."""
+    contigs = list(lengths)
     problems = []
     if panel:
         try:
             read_panel(panel, contigs)
         except InputError as error:
             problems += [f"panel {panel}: {p}" for p in error.problems]
-    annotated = gff3_contigs(gff3)
-    if not annotated & set(contigs):
+    if not set(annotated) & set(contigs):
         problems.append(
             f"the GFF3 {gff3} names none of the FASTA's contigs ({', '.join(contigs[:5])}…): "
             "FASTA and annotation must come from the same reference (check chr prefixes and build)"
         )
-    for name, declared in sorted(gff3_sequence_regions(gff3).items()):
-        if name in lengths and declared != lengths[name]:
+    for name, length in sorted(declared.items()):
+        if name in lengths and length != lengths[name]:
             problems.append(
-                f"the GFF3 {gff3} declares {name} with {declared:,} bases, the FASTA's {name} has "
+                f"the GFF3 {gff3} declares {name} with {length:,} bases, the FASTA's {name} has "
                 f"{lengths[name]:,}: FASTA and annotation come from different builds or slices"
             )
     if problems:
