@@ -36,7 +36,7 @@ import pandas as pd
 import pysam
 import yaml
 
-from presis.annotation.panel_build import gene_intervals, merge_sorted, write_bed
+from presis.annotation.panel_build import gene_intervals, write_bed
 from presis.annotation.transcripts import load_transcripts
 from presis.copynumber import cnvkit_steps as steps
 from presis.copynumber.genes import read_cnr
@@ -51,6 +51,7 @@ from presis.devtools.simulate_cnv import (
     sample_factors,
     simulate_cnv_sample,
 )
+from presis.inputs.bed import merge_intervals
 from presis.interpretation import kb
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,7 +78,7 @@ def prepare_panel(work: Path, fasta: Path, panel: dict) -> Path:
         )
         if missing:
             raise SystemExit(f"genes missing from the v2 annotation: {missing}")
-        write_bed(merge_sorted(intervals, contigs), bed)
+        write_bed(merge_intervals(intervals, contigs), bed)
     return bed
 
 
@@ -134,8 +135,10 @@ class Bench:
             somatic = [v for v in somatic if (v.chrom, v.pos) not in taken]
         return germline + somatic, somatic
 
-    def sample(self, name: str, seed: int, depth: float, purity: float | None, copies: dict[str, int]) -> dict:
-        """Simulated, aligned, and its CNVkit coverage (cached by name in the work folder)."""
+    def simulate(
+        self, name: str, seed: int, depth: float, purity: float | None, copies: dict[str, int], sample_sd: float | None
+    ) -> tuple[Path, list]:
+        """The simulated, aligned BAM (cached by name in the work folder) and its planted somatic SNVs."""
         folder = self.work / "samples"
         folder.mkdir(exist_ok=True)
         prefix = folder / name
@@ -144,12 +147,25 @@ class Bench:
         if not bam.exists():
             events = [CopyNumber(gene, n) for gene, n in copies.items()]
             cn_depth, shares = copy_number_factors(self.targets, events, purity or 0.0)
-            factors = combined_factors(
-                self.capture, sample_factors(self.targets, seed, self.cfg["panel"]["sample_sd"]), cn_depth
-            )
+            noise = self.cfg["panel"]["sample_sd"] if sample_sd is None else sample_sd
+            factors = combined_factors(self.capture, sample_factors(self.targets, seed, noise), cn_depth)
             simulate_cnv_sample(self.reference, self.targets, variants, Sample(name, depth, purity is not None, seed),
                                 prefix, factors, shares)  # fmt: skip
             align(self.fasta, prefix, name, self.threads)
+        return bam, somatic
+
+    def sample(
+        self,
+        name: str,
+        seed: int,
+        depth: float,
+        purity: float | None,
+        copies: dict[str, int],
+        sample_sd: float | None = None,
+    ) -> dict:
+        """Simulated, aligned, and its CNVkit coverage."""
+        bam, somatic = self.simulate(name, seed, depth, purity, copies, sample_sd)
+        prefix = bam.with_suffix("")
         cnns = (prefix.with_suffix(".targetcoverage.cnn"), prefix.with_suffix(".antitargetcoverage.cnn"))
         start = time.perf_counter()
         for bins, cnn in zip(self.bins, cnns, strict=True):
@@ -254,9 +270,23 @@ def main() -> int:
         type=float,
         help="override copy_number.max_noise (a post-hoc sensitivity analysis, not the frozen figures)",
     )
+    parser.add_argument(
+        "--simulate-only", action="store_true", help="only simulate and align the samples of the chosen sets (cache)"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     bench = Bench(args.work, args.threads)
+    if args.simulate_only:
+        cfg = bench.cfg
+        for name in args.set or ["tuning", "reporting"]:
+            seeds = cfg["normals"]["seeds"] if name == "tuning" else cfg["normals"]["reporting_seeds"]
+            for seed in seeds:
+                bench.simulate(f"N{seed}", seed, cfg["normals"]["depth"], None, {}, None)
+            for case in cfg["sets"][name]:
+                bench.simulate(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"],
+                               case.get("sample_sd"))  # fmt: skip
+                print(f"simulated T{case['seed']}", flush=True)
+        return 0
     if args.max_noise is not None:
         bench.settings["max_noise"] = args.max_noise
     cfg, settings = bench.cfg, bench.settings
