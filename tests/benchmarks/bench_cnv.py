@@ -57,6 +57,7 @@ from presis.interpretation import kb
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data" / "genome"
 SCENARIOS = REPO / "config" / "benchmark" / "cnv_scenarios.yaml"
+SHOWN = ("max_noise", "min_z", "amplification_cn", "min_purity", "gc_correction", "edge_correction")
 
 
 def prepare_genome(work: Path) -> Path:
@@ -100,8 +101,9 @@ def align(fasta: Path, prefix: Path, name: str, threads: int) -> Path:
 
 
 class Bench:
-    def __init__(self, work: Path, threads: int):
+    def __init__(self, work: Path, threads: int, reuse_coverage: bool = False):
         self.work = work
+        self.reuse_coverage = reuse_coverage
         self.threads = threads
         self.cfg = yaml.safe_load(SCENARIOS.read_text())
         self.settings = yaml.safe_load((REPO / "config" / "defaults.yaml").read_text())["copy_number"]
@@ -167,23 +169,24 @@ class Bench:
         bam, somatic = self.simulate(name, seed, depth, purity, copies, sample_sd)
         prefix = bam.with_suffix("")
         cnns = (prefix.with_suffix(".targetcoverage.cnn"), prefix.with_suffix(".antitargetcoverage.cnn"))
-        start = time.perf_counter()
-        for bins, cnn in zip(self.bins, cnns, strict=True):
-            steps.sample_coverage(bam, bins, cnn, self.settings["min_mapq"])
-        self.seconds["coverage"].append(time.perf_counter() - start)
+        if not (self.reuse_coverage and all(cnn.exists() for cnn in cnns)):
+            start = time.perf_counter()
+            for bins, cnn in zip(self.bins, cnns, strict=True):
+                steps.sample_coverage(bam, bins, cnn, self.settings["min_mapq"])
+            self.seconds["coverage"].append(time.perf_counter() - start)
         return {"name": name, "bam": bam, "cnns": cnns, "somatic": somatic}
 
     def reference_of(self, normals: list[dict], name: str) -> Path:
         out = self.work / f"{name}.reference.cnn"
         steps.build_reference([str(n["cnns"][0]) for n in normals], [str(n["cnns"][1]) for n in normals], self.fasta,
-                              out, self.settings["gc_correction"])  # fmt: skip
+                              out, self.settings["gc_correction"], self.settings["edge_correction"])  # fmt: skip
         return out
 
     def calls(self, sample: dict, reference: Path, purity_given: float | None, somatic: pd.DataFrame) -> dict:
         cnr, cns = sample["bam"].with_suffix(".cnr"), sample["bam"].with_suffix(".cns")
         start = time.perf_counter()
         steps.fix_and_segment(*sample["cnns"], reference, cnr, cns, self.settings["segment_method"],
-                              self.settings["gc_correction"])  # fmt: skip
+                              self.settings["gc_correction"], self.settings["edge_correction"])  # fmt: skip
         middle = time.perf_counter()
         result = analyse(cnr=read_cnr(cnr), genes=self.genes, chromosome_of={}, purity_given=purity_given, sex=None,
                          somatic=somatic, reference_kind="normals", reference_normals=1, tumour_type=None, kb=self.kb,
@@ -268,14 +271,23 @@ def main() -> int:
     parser.add_argument(
         "--max-noise",
         type=float,
-        help="override copy_number.max_noise (a post-hoc sensitivity analysis, not the frozen figures)",
+        help="override copy_number.max_noise (tuning only; never for the reporting figures)",
+    )
+    parser.add_argument(
+        "--reuse-coverage", action="store_true", help="keep coverage files of an earlier run (tuning; no seconds)"
+    )
+    parser.add_argument("--min-z", type=float, help="override copy_number.min_z (tuning only)")
+    parser.add_argument(
+        "--edge-correction",
+        type=lambda text: text.lower() in ("1", "true", "yes"),
+        help="override copy_number.edge_correction (tuning only)",
     )
     parser.add_argument(
         "--simulate-only", action="store_true", help="only simulate and align the samples of the chosen sets (cache)"
     )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(args.work, args.threads)
+    bench = Bench(args.work, args.threads, args.reuse_coverage)
     if args.simulate_only:
         cfg = bench.cfg
         for name in args.set or ["tuning", "reporting"]:
@@ -287,34 +299,45 @@ def main() -> int:
                                case.get("sample_sd"))  # fmt: skip
                 print(f"simulated T{case['seed']}", flush=True)
         return 0
-    if args.max_noise is not None:
-        bench.settings["max_noise"] = args.max_noise
+    for key, value in (("max_noise", args.max_noise), ("min_z", args.min_z), ("edge_correction", args.edge_correction)):
+        if value is not None:
+            bench.settings[key] = value
     cfg, settings = bench.cfg, bench.settings
     print(f"panel: {len(bench.genes)} genes, {len(bench.targets)} targets; settings: "
-          f"{ {k: settings[k] for k in ('max_noise', 'min_z', 'amplification_cn', 'min_purity', 'gc_correction')} }")  # fmt: skip
+          f"{ {k: settings[k] for k in SHOWN} }")  # fmt: skip
 
     normals = [bench.sample(f"N{seed}", seed, cfg["normals"]["depth"], None, {}) for seed in cfg["normals"]["seeds"]]
     start = time.perf_counter()
     pooled = bench.reference_of(normals, "pooled")
     reference_seconds = time.perf_counter() - start
 
-    print(
-        f"\nnormal vs normal, leave one out ({len(normals)} comparisons, purity set to min_purity {settings['min_purity']}):"
-    )
-    loo_calls, noises = Counter(), []
-    for i, normal in enumerate(normals):
-        ref = bench.reference_of(normals[:i] + normals[i + 1 :], f"loo{i}")
-        result = bench.calls(normal, ref, settings["min_purity"], pd.DataFrame())
-        noises.append(result["noise"]["value"])
-        loo_calls.update(g["call"] for g in result["genes"])
-    print(f"  gene calls: {dict(loo_calls)}; noise median {statistics.median(noises):.3f}, max {max(noises):.3f}")
-
     gene_of = gene_lookup(bench.targets)
     for name in args.set or ["tuning", "reporting"]:
-        rows, purity_errors = [], []
+        # Normal vs normal, at purity min_purity (the most sensitive setting): the tuning set leaves each
+        # reference normal out of its reference; the reporting set tests held-out normals against all 8.
+        if name == "tuning":
+            label = f"leave one out of the {len(normals)} reference normals"
+            pairs = [(n, bench.reference_of(normals[:i] + normals[i + 1 :], f"loo{i}")) for i, n in enumerate(normals)]
+        else:
+            label = "held-out normals against the reference of all normals"
+            pairs = [(bench.sample(f"N{seed}", seed, cfg["normals"]["depth"], None, {}), pooled)
+                     for seed in cfg["normals"]["reporting_seeds"]]  # fmt: skip
+        loo_calls, noises = Counter(), []
+        for normal, ref in pairs:
+            result = bench.calls(normal, ref, settings["min_purity"], pd.DataFrame())
+            noises.append(result["noise"]["value"])
+            loo_calls.update(g["call"] for g in result["genes"])
+        print(f"\n{name} set: normal vs normal, {label} ({len(pairs)} comparisons, purity {settings['min_purity']}):")
+        print(f"  gene calls: {dict(loo_calls)}; noise {', '.join(f'{n:.3f}' for n in noises)}")
+
+        rows, purity_errors, noisy = [], [], []
         for case in cfg["sets"][name]:
-            tumour = bench.sample(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"])
+            tumour = bench.sample(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"],
+                                  case.get("sample_sd"))  # fmt: skip
             given = bench.calls(tumour, pooled, case["purity"], pd.DataFrame())
+            if case.get("expect") == "not_evaluable":  # a deliberately noisy sample: scored on that alone
+                noisy.append((case["seed"], given["noise"]["value"], Counter(g["call"] for g in given["genes"])))
+                continue
             somatic = observed_somatic(tumour["bam"], tumour["somatic"], gene_of)
             estimated = bench.calls(tumour, pooled, None, somatic)
             est = estimated["purity"]["value"]
@@ -323,14 +346,18 @@ def main() -> int:
             for g in given["genes"]:
                 rows.append({"seed": case["seed"], "purity": case["purity"], "gene": g["gene"],
                              "truth": case["copies"].get(g["gene"], 2), "call": g["call"], "targets": g["targets"],
-                             "cn_given": g["copy_number"], "cn_estimated": by_gene[g["gene"]]["copy_number"],
+                             "log2": g["log2"], "cn_given": g["copy_number"],
+                             "cn_estimated": by_gene[g["gene"]]["copy_number"],
                              "call_estimated": by_gene[g["gene"]]["call"], "noise": given["noise"]["value"]})  # fmt: skip
         frame = pd.DataFrame(rows)
         frame.to_csv(args.work / f"{name}.calls.tsv", sep="\t", index=False)
-        print(
-            f"\n{name} set: {len(cfg['sets'][name])} tumours, {len(frame)} gene calls (table: {args.work / f'{name}.calls.tsv'})"
-        )
-        print(f"  noise median {frame.groupby('seed')['noise'].first().median():.3f}")
+        print(f"{name} set: {len(cfg['sets'][name])} tumours, {len(frame)} gene calls of the {len(cfg['sets'][name]) - len(noisy)} "
+              f"not meant to be noisy (table: {args.work / f'{name}.calls.tsv'})")  # fmt: skip
+        per_tumour = frame.groupby("seed")["noise"].first()
+        print(f"  noise per tumour: {', '.join(f'{s}: {n:.3f}' for s, n in per_tumour.items())}")
+        for seed, noise, calls in noisy:
+            print(f"  deliberately noisy tumour {seed}: noise {noise:.3f}; gene calls {dict(calls)} "
+                  f"({'not evaluable, as it must be' if set(calls) == {'not_evaluable'} else 'EVALUATED: a failure'})")  # fmt: skip
         score(frame, settings["min_purity"])
         errors = [abs(e - p) for p, e in purity_errors if e is not None]
         print(f"  purity estimate (2 x median VAF of clonal SNVs): {len(errors)}/{len(purity_errors)} estimated, "
@@ -339,6 +366,8 @@ def main() -> int:
         print(f"  copy-neutral genes with estimated purity: calls {dict(Counter(est_calls))}")
 
     s = bench.seconds
+    if not s["coverage"]:
+        return 0
     print(
         f"\nseconds per sample (in-process cnvlib, {os.cpu_count()} cores shared): coverage {statistics.median(s['coverage']):.2f}, "
         f"fix + segment {statistics.median(s['fix_segment']):.2f}, gene calls {statistics.median(s['gene_calls']):.2f}; "

@@ -9,9 +9,18 @@ Method (Talevich E et al., PLoS Comput Biol 2016): on-target bins are the panel 
 about ``target_avg_size`` bases; off-target ("antitarget") bins tile the accessible genome between
 them; read depth per bin from the BAM (duplicates, secondary, QC-fail and unmapped reads excluded:
 CNVkit's 0x704 flag mask) at a minimum mapping quality; a reference of normals (or one normal, or
-a flat reference) gives each bin's expected depth and its spread; ``fix`` corrects target-edge
-bias (and, with ``gc_correction``, each sample's GC bias) against it and centres the log2 ratios;
+a flat reference) gives each bin's expected depth and its spread; ``fix`` divides by it (with
+``gc_correction``, also each sample's GC bias; with ``edge_correction``, CNVkit's target-edge
+correction) and centres the log2 ratios (``recentre``: on the median of the on-target bins);
 ``segment`` joins bins into segments.
+
+Edge correction is CNVkit's rolling median over the bins sorted by their edge geometry (window
+1/√bins). On a panel of a few hundred bins that window holds ~20 bins, so an amplified gene whose
+bins share a geometry (MYC: 8 small exon bins) pulls its own correction and loses part of its
+amplification, and every altered bin moves its unaltered neighbours in sort order (more noise).
+A reference of normals of the same panel already carries each bin's edge effect — the same
+geometry, the same fragment sizes — so presis leaves it to the reference (``edge_correction``
+false, as for GC); a flat reference has no normals and always gets the correction.
 """
 
 from __future__ import annotations
@@ -99,9 +108,15 @@ def _antitarget_files(files: list[str]) -> list[str] | None:
 
 @_root_guarded
 def build_reference(
-    target_cnns: list[str], antitarget_cnns: list[str], fasta: str | Path, out_cnn: str | Path, gc_correction: bool
+    target_cnns: list[str],
+    antitarget_cnns: list[str],
+    fasta: str | Path,
+    out_cnn: str | Path,
+    gc_correction: bool,
+    edge_correction: bool = False,
 ) -> None:
-    """A pooled reference of normals (one normal: the matched-normal reference) — CNVkit ``reference``."""
+    """A pooled reference of normals (one normal: the matched-normal reference) — CNVkit ``reference``.
+    ``edge_correction`` must match the one ``fix_and_segment`` uses against this reference."""
     from cnvlib import reference
     from skgenome import tabio
 
@@ -110,6 +125,7 @@ def build_reference(
         _antitarget_files([str(f) for f in antitarget_cnns]),
         str(fasta),
         do_gc=gc_correction,
+        do_edge=edge_correction,
     )
     tabio.write(ref, str(out_cnn))
 
@@ -128,6 +144,25 @@ def flat_reference(
     tabio.write(ref, str(out_cnn))
 
 
+def recentre(cnarr) -> None:
+    """Centre the on-target and the off-target log2 ratios each on their own median, in place.
+
+    CNVkit's ``fix`` centres on the median of per-chromosome medians of the *autosomes*, recognised
+    by name (chr1..chr22): on a genome of gene slices (the test genome's ``chr7_55019017_55211628``)
+    only ``chr17`` qualifies and one gene's contig decides the level of all — a homozygous TP53
+    deletion put every neutral gene at log2 +3.4. The median of all on-target bins does not depend
+    on contig names and stays at the neutral level while fewer than half the bins are altered one
+    way (a tumour on a panel alters a few genes). Bins without coverage (CNVkit's null log2) are
+    left out of the median, as CNVkit's ``skip_low``."""
+    from cnvlib import params
+
+    data = cnarr.data
+    covered = data["log2"] > params.NULL_LOG2_COVERAGE - params.MIN_REF_COVERAGE
+    for part in (data["gene"] != "Antitarget", data["gene"] == "Antitarget"):
+        if (part & covered).any():
+            data.loc[part, "log2"] -= float(data.loc[part & covered, "log2"].median())
+
+
 @_root_guarded
 def fix_and_segment(
     target_cnn: str | Path,
@@ -137,8 +172,11 @@ def fix_and_segment(
     out_cns: str | Path,
     method: str,
     gc_correction: bool,
+    edge_correction: bool = False,
 ) -> None:
-    """Bin log2 ratios against the reference (CNVkit ``fix``) and their segments (``segment``)."""
+    """Bin log2 ratios against the reference (CNVkit ``fix``) and their segments (``segment``).
+    ``edge_correction``: true against a flat reference (nothing else carries the edge effect);
+    against normals, as the reference was built."""
     if method not in SEGMENT_METHODS:
         raise ValueError(f"segmentation method {method!r}: presis runs CNVkit without R, use one of {SEGMENT_METHODS}")
     from cnvlib import fix, segmentation
@@ -153,7 +191,8 @@ def fix_and_segment(
         else target.as_dataframe(target.data.iloc[:0])
     )
     ref = read_cna(str(reference_cnn))
-    cnarr = fix.do_fix(target, antitarget, ref, do_gc=gc_correction)
+    cnarr = fix.do_fix(target, antitarget, ref, do_gc=gc_correction, do_edge=edge_correction)
+    recentre(cnarr)
     tabio.write(cnarr, str(out_cnr))
     segments = segmentation.do_segmentation(cnarr, method)
     tabio.write(segments, str(out_cns))
