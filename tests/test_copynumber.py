@@ -148,3 +148,31 @@ def test_a_flat_reference_is_flagged():
     )  # fmt: skip
     assert any("FLAT REFERENCE" in w for w in result["warnings"])
     assert any("not purity-adjusted" in w for w in result["warnings"])
+
+
+def test_log2_is_centred_on_the_on_target_median_whatever_the_contig_names():
+    """CNVkit centres on autosomes recognised by name: on gene-slice contigs only chr17 counted and a
+    homozygous TP53 deletion put every neutral gene at +3.4. presis recentres on the on-target median."""
+    from cnvlib.cnary import CopyNumArray
+
+    from presis.copynumber.cnvkit_steps import recentre
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for contig, gene, n, level in (
+        ("chr3_52287089_52809009", "PBRM1", 60, 3.4),
+        ("chr17_42425000_43600000", "BRCA1", 120, 3.4),
+        ("chr7_55019017_55211628", "EGFR", 30, 3.4 + 1.8),
+        ("chr17", "TP53", 11, 0.1),
+        ("chr17", "Antitarget", 50, 0.0),
+    ):
+        for i in range(n):
+            rows.append((contig, 1000 * i, 1000 * i + 200, gene, level + rng.normal(0, 0.1)))
+    rows.append(("chr3_52287089_52809009", 99000, 99200, "PBRM1", -20.0))  # no reads: not in the median
+    cnarr = CopyNumArray(pd.DataFrame(rows, columns=["chromosome", "start", "end", "gene", "log2"]))
+    recentre(cnarr)
+    by_gene = cnarr.data.groupby("gene")["log2"].median()
+    assert abs(by_gene["BRCA1"]) < 0.05 and abs(by_gene["PBRM1"]) < 0.05
+    assert by_gene["EGFR"] == pytest.approx(1.8, abs=0.1)
+    assert by_gene["TP53"] < -3.0
+    assert abs(by_gene["Antitarget"]) < 0.05
