@@ -182,7 +182,7 @@ class Bench:
     def reference_of(self, normals: list[dict], name: str) -> Path:
         out = self.work / f"{name}.reference.cnn"
         steps.build_reference([str(n["cnns"][0]) for n in normals], [str(n["cnns"][1]) for n in normals], self.fasta,
-                              out, self.settings["gc_correction"], self.settings["edge_correction"])  # fmt: skip
+                              out, self.settings["gc_correction"])  # fmt: skip
         return out
 
     def calls(self, sample: dict, reference: Path, purity_given: float | None, somatic: pd.DataFrame) -> dict:

@@ -73,7 +73,6 @@ rule cnv_reference_build:
         kind="normals",
         min_mapq=config["copy_number"]["min_mapq"],
         gc_correction=config["copy_number"]["gc_correction"],
-        edge_correction=config["copy_number"]["edge_correction"],
     log:
         out("logs/cnv_reference/cnv_reference_build.log"),
     benchmark:
@@ -105,7 +104,6 @@ use rule cnv_reference_build as cnv_reference_matched with:
         kind="matched_normal",
         min_mapq=config["copy_number"]["min_mapq"],
         gc_correction=config["copy_number"]["gc_correction"],
-        edge_correction=config["copy_number"]["edge_correction"],
     log:
         out("logs/{patient}/cnv_reference_matched/{patient}.log"),
     benchmark:
@@ -125,7 +123,6 @@ use rule cnv_reference_build as cnv_reference_flat with:
         kind="flat",
         min_mapq=config["copy_number"]["min_mapq"],
         gc_correction=config["copy_number"]["gc_correction"],
-        edge_correction=config["copy_number"]["edge_correction"],
     log:
         out("logs/cnv_reference/cnv_reference_flat.log"),
     benchmark:
@@ -149,7 +146,7 @@ rule cnv_fix_segment:
     params:
         method=config["copy_number"]["segment_method"],
         gc_correction=config["copy_number"]["gc_correction"],
-        # a flat reference carries no edge effect: CNVkit's edge correction then always runs
+        # a flat reference carries no edge effect: the correction then always runs
         edge_correction=lambda wildcards: config["copy_number"]["edge_correction"]
         or cnv_reference_choice(wildcards.patient)[0] == "flat",
     log:

@@ -24,7 +24,5 @@ else:
             log.info("normal %d: %s", i, bam)
     else:
         target_cnns, anti_cnns = [inputs.normal_targets], [inputs.normal_antitargets]
-    build_reference(
-        target_cnns, anti_cnns, inputs.ref, snakemake.output.cnn, params.gc_correction, params.edge_correction
-    )
+    build_reference(target_cnns, anti_cnns, inputs.ref, snakemake.output.cnn, params.gc_correction)
     log.info("%s reference from %d normal(s)", params.kind, len(target_cnns))
