@@ -148,3 +148,65 @@ def test_a_flat_reference_is_flagged():
     )  # fmt: skip
     assert any("FLAT REFERENCE" in w for w in result["warnings"])
     assert any("not purity-adjusted" in w for w in result["warnings"])
+
+
+def test_log2_is_centred_on_the_on_target_median_whatever_the_contig_names():
+    """CNVkit centres on autosomes recognised by name: on gene-slice contigs only chr17 counted and a
+    homozygous TP53 deletion put every neutral gene at +3.4. presis recentres on the on-target median."""
+    from cnvlib.cnary import CopyNumArray
+
+    from presis.copynumber.cnvkit_steps import recentre
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for contig, gene, n, level in (
+        ("chr3_52287089_52809009", "PBRM1", 60, 3.4),
+        ("chr17_42425000_43600000", "BRCA1", 120, 3.4),
+        ("chr7_55019017_55211628", "EGFR", 30, 3.4 + 1.8),
+        ("chr17", "TP53", 11, 0.1),
+        ("chr17", "Antitarget", 50, 0.0),
+    ):
+        for i in range(n):
+            rows.append((contig, 1000 * i, 1000 * i + 200, gene, level + rng.normal(0, 0.1)))
+    rows.append(("chr3_52287089_52809009", 99000, 99200, "PBRM1", -20.0))  # no reads: not in the median
+    cnarr = CopyNumArray(pd.DataFrame(rows, columns=["chromosome", "start", "end", "gene", "log2"]))
+    recentre(cnarr)
+    by_gene = cnarr.data.groupby("gene")["log2"].median()
+    assert abs(by_gene["BRCA1"]) < 0.05 and abs(by_gene["PBRM1"]) < 0.05
+    assert by_gene["EGFR"] == pytest.approx(1.8, abs=0.1)
+    assert by_gene["TP53"] < -3.0
+    assert abs(by_gene["Antitarget"]) < 0.05
+
+
+def test_edge_correction_removes_the_geometry_trend_without_compressing_a_small_amplified_gene():
+    """An edge-geometry trend in the tumour/normal ratio is removed from every gene, and an amplified
+    gene of small, alike bins (MYC-like) keeps its level: it is left out of the fit. (Without any
+    correction the neutral genes spread by 0.21 and the gene shows +0.43; CNVkit's plain windowed
+    median over all bins removes the trend but leaves the gene at +0.14.)"""
+    from cnvlib import fix
+    from cnvlib import params as cnv_params
+    from cnvlib.cnary import CopyNumArray
+
+    from presis.copynumber.cnvkit_steps import robust_edge_correction
+
+    rng = np.random.default_rng(3)
+    rows, pos = [], 1000
+    for g in range(20):
+        for _ in range(15):
+            # exon-sized bins, a few small ones: the edge bias differs between them
+            size = int(rng.integers(60, 100)) if rng.random() < 0.08 else int(rng.integers(150, 400))
+            rows.append(("chr1", pos, pos + size, f"G{g}"))
+            pos += size + int(rng.integers(300, 3000))
+    for _ in range(14):  # the amplified gene: 14 small exons, alike in geometry
+        rows.append(("chr1", pos, pos + 80, "AMP"))
+        pos += 2000
+    frame = pd.DataFrame(rows, columns=["chromosome", "start", "end", "gene"])
+    bias = fix.get_edge_bias(CopyNumArray(frame.assign(log2=0.0)), cnv_params.INSERT_SIZE).to_numpy()
+    trend = 1.5 * (bias - np.median(bias))  # what the reference does not hold
+    frame["log2"] = trend + rng.normal(0, 0.05, len(frame)) + np.where(frame["gene"] == "AMP", 1.0, 0.0)
+    cnarr = CopyNumArray(frame)
+    robust_edge_correction(cnarr)
+    level = cnarr.data.groupby("gene")["log2"].median()
+    neutral = level.drop("AMP")
+    assert (neutral - neutral.median()).abs().max() < 0.06
+    assert level["AMP"] - neutral.median() == pytest.approx(1.0, abs=0.1)

@@ -10,13 +10,16 @@ shared by the panel, per-sample noise, purity mixing, B-allele shifts), aligned 
 aligns (bwa mem | samtools fixmate | sort, samtools markdup), then the workflow's own copy-number
 functions: CNVkit bins, coverage, a reference of all normals, fix + segment, gene calls.
 
-Prints, per set: amplification sensitivity (true CN >= 8, purity >= 0.3), CN 6 called at least
-gain, homozygous-deletion sensitivity (purity >= 0.5), what a homozygous deletion below
-min_purity is called, calls in copy-neutral genes, purity-adjusted CN error (true CN 3-10, purity
->= 0.3) with the sheet's purity and with the estimated one, and the normal-vs-normal leave-one-out
-comparisons (at purity min_purity, the most sensitive setting). Then seconds per sample of the
-copy-number steps. Simulated BAMs are cached in --work (default ~/.cache/presis/bench-cnv).
-Not a test: it prints figures.
+Prints, per set: normal-vs-normal comparisons at purity min_purity, the most sensitive setting
+(tuning: each reference normal left out of the reference; reporting: held-out normals against the
+reference of all reference normals), the noise per tumour and what the deliberately noisy tumour
+(`expect: not_evaluable`) is called, amplification sensitivity (true CN >= 8, purity >= 0.3), CN 6
+called at least gain, homozygous-deletion sensitivity (purity >= 0.5), what a homozygous deletion
+below min_purity is called, calls in copy-neutral genes, purity-adjusted CN error (true CN 3-10,
+purity >= 0.3) with the sheet's purity and with the estimated one. Then seconds per sample of the
+copy-number steps. Simulated BAMs are cached in --work (default ~/.cache/presis/bench-cnv);
+`--simulate-only` only makes them. Overrides (--max-noise, --min-z, --edge-correction) are for the
+tuning set only. Not a test: it prints figures.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import pandas as pd
 import pysam
 import yaml
 
-from presis.annotation.panel_build import gene_intervals, merge_sorted, write_bed
+from presis.annotation.panel_build import gene_intervals, write_bed
 from presis.annotation.transcripts import load_transcripts
 from presis.copynumber import cnvkit_steps as steps
 from presis.copynumber.genes import read_cnr
@@ -51,11 +54,13 @@ from presis.devtools.simulate_cnv import (
     sample_factors,
     simulate_cnv_sample,
 )
+from presis.inputs.bed import merge_intervals
 from presis.interpretation import kb
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data" / "genome"
 SCENARIOS = REPO / "config" / "benchmark" / "cnv_scenarios.yaml"
+SHOWN = ("max_noise", "min_z", "amplification_cn", "min_purity", "gc_correction", "edge_correction")
 
 
 def prepare_genome(work: Path) -> Path:
@@ -77,7 +82,7 @@ def prepare_panel(work: Path, fasta: Path, panel: dict) -> Path:
         )
         if missing:
             raise SystemExit(f"genes missing from the v2 annotation: {missing}")
-        write_bed(merge_sorted(intervals, contigs), bed)
+        write_bed(merge_intervals(intervals, contigs), bed)
     return bed
 
 
@@ -99,8 +104,9 @@ def align(fasta: Path, prefix: Path, name: str, threads: int) -> Path:
 
 
 class Bench:
-    def __init__(self, work: Path, threads: int):
+    def __init__(self, work: Path, threads: int, reuse_coverage: bool = False):
         self.work = work
+        self.reuse_coverage = reuse_coverage
         self.threads = threads
         self.cfg = yaml.safe_load(SCENARIOS.read_text())
         self.settings = yaml.safe_load((REPO / "config" / "defaults.yaml").read_text())["copy_number"]
@@ -134,8 +140,10 @@ class Bench:
             somatic = [v for v in somatic if (v.chrom, v.pos) not in taken]
         return germline + somatic, somatic
 
-    def sample(self, name: str, seed: int, depth: float, purity: float | None, copies: dict[str, int]) -> dict:
-        """Simulated, aligned, and its CNVkit coverage (cached by name in the work folder)."""
+    def simulate(
+        self, name: str, seed: int, depth: float, purity: float | None, copies: dict[str, int], sample_sd: float | None
+    ) -> tuple[Path, list]:
+        """The simulated, aligned BAM (cached by name in the work folder) and its planted somatic SNVs."""
         folder = self.work / "samples"
         folder.mkdir(exist_ok=True)
         prefix = folder / name
@@ -144,17 +152,31 @@ class Bench:
         if not bam.exists():
             events = [CopyNumber(gene, n) for gene, n in copies.items()]
             cn_depth, shares = copy_number_factors(self.targets, events, purity or 0.0)
-            factors = combined_factors(
-                self.capture, sample_factors(self.targets, seed, self.cfg["panel"]["sample_sd"]), cn_depth
-            )
+            noise = self.cfg["panel"]["sample_sd"] if sample_sd is None else sample_sd
+            factors = combined_factors(self.capture, sample_factors(self.targets, seed, noise), cn_depth)
             simulate_cnv_sample(self.reference, self.targets, variants, Sample(name, depth, purity is not None, seed),
                                 prefix, factors, shares)  # fmt: skip
             align(self.fasta, prefix, name, self.threads)
+        return bam, somatic
+
+    def sample(
+        self,
+        name: str,
+        seed: int,
+        depth: float,
+        purity: float | None,
+        copies: dict[str, int],
+        sample_sd: float | None = None,
+    ) -> dict:
+        """Simulated, aligned, and its CNVkit coverage."""
+        bam, somatic = self.simulate(name, seed, depth, purity, copies, sample_sd)
+        prefix = bam.with_suffix("")
         cnns = (prefix.with_suffix(".targetcoverage.cnn"), prefix.with_suffix(".antitargetcoverage.cnn"))
-        start = time.perf_counter()
-        for bins, cnn in zip(self.bins, cnns, strict=True):
-            steps.sample_coverage(bam, bins, cnn, self.settings["min_mapq"])
-        self.seconds["coverage"].append(time.perf_counter() - start)
+        if not (self.reuse_coverage and all(cnn.exists() for cnn in cnns)):
+            start = time.perf_counter()
+            for bins, cnn in zip(self.bins, cnns, strict=True):
+                steps.sample_coverage(bam, bins, cnn, self.settings["min_mapq"])
+            self.seconds["coverage"].append(time.perf_counter() - start)
         return {"name": name, "bam": bam, "cnns": cnns, "somatic": somatic}
 
     def reference_of(self, normals: list[dict], name: str) -> Path:
@@ -167,14 +189,27 @@ class Bench:
         cnr, cns = sample["bam"].with_suffix(".cnr"), sample["bam"].with_suffix(".cns")
         start = time.perf_counter()
         steps.fix_and_segment(*sample["cnns"], reference, cnr, cns, self.settings["segment_method"],
-                              self.settings["gc_correction"])  # fmt: skip
+                              self.settings["gc_correction"], self.settings["edge_correction"])  # fmt: skip
         middle = time.perf_counter()
         result = analyse(cnr=read_cnr(cnr), genes=self.genes, chromosome_of={}, purity_given=purity_given, sex=None,
                          somatic=somatic, reference_kind="normals", reference_normals=1, tumour_type=None, kb=self.kb,
                          roles=self.roles, settings=self.settings)  # fmt: skip
         self.seconds["fix_segment"].append(middle - start)
         self.seconds["gene_calls"].append(time.perf_counter() - middle)
+        result["segment_noise"] = segment_noise(read_cnr(cnr), read_cnr(cns))
         return result
+
+
+def segment_noise(cnr: pd.DataFrame, cns: pd.DataFrame) -> float:
+    """CNVkit ``metrics``-style noise for comparison with presis' per-gene figure: 1.4826 x the MAD of the
+    on-target bins' residuals from the log2 of the segment holding them."""
+    bins = cnr[cnr["gene"] != "Antitarget"]
+    residuals = []
+    for seg in cns.itertuples():
+        inside = bins[(bins["chromosome"] == seg.chromosome) & (bins["start"] >= seg.start) & (bins["end"] <= seg.end)]
+        residuals.extend((inside["log2"].clip(lower=-5) - seg.log2).tolist())
+    values = pd.Series(residuals)
+    return float(1.4826 * (values - values.median()).abs().median())
 
 
 def observed_somatic(bam: Path, somatic, gene_of) -> pd.DataFrame:
@@ -252,39 +287,73 @@ def main() -> int:
     parser.add_argument(
         "--max-noise",
         type=float,
-        help="override copy_number.max_noise (a post-hoc sensitivity analysis, not the frozen figures)",
+        help="override copy_number.max_noise (tuning only; never for the reporting figures)",
+    )
+    parser.add_argument(
+        "--reuse-coverage", action="store_true", help="keep coverage files of an earlier run (tuning; no seconds)"
+    )
+    parser.add_argument("--min-z", type=float, help="override copy_number.min_z (tuning only)")
+    parser.add_argument(
+        "--edge-correction",
+        type=lambda text: text.lower() in ("1", "true", "yes"),
+        help="override copy_number.edge_correction (tuning only)",
+    )
+    parser.add_argument(
+        "--simulate-only", action="store_true", help="only simulate and align the samples of the chosen sets (cache)"
     )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(args.work, args.threads)
-    if args.max_noise is not None:
-        bench.settings["max_noise"] = args.max_noise
+    bench = Bench(args.work, args.threads, args.reuse_coverage)
+    if args.simulate_only:
+        cfg = bench.cfg
+        for name in args.set or ["tuning", "reporting"]:
+            seeds = cfg["normals"]["seeds"] if name == "tuning" else cfg["normals"]["reporting_seeds"]
+            for seed in seeds:
+                bench.simulate(f"N{seed}", seed, cfg["normals"]["depth"], None, {}, None)
+            for case in cfg["sets"][name]:
+                bench.simulate(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"],
+                               case.get("sample_sd"))  # fmt: skip
+                print(f"simulated T{case['seed']}", flush=True)
+        return 0
+    for key, value in (("max_noise", args.max_noise), ("min_z", args.min_z), ("edge_correction", args.edge_correction)):
+        if value is not None:
+            bench.settings[key] = value
     cfg, settings = bench.cfg, bench.settings
     print(f"panel: {len(bench.genes)} genes, {len(bench.targets)} targets; settings: "
-          f"{ {k: settings[k] for k in ('max_noise', 'min_z', 'amplification_cn', 'min_purity', 'gc_correction')} }")  # fmt: skip
+          f"{ {k: settings[k] for k in SHOWN} }")  # fmt: skip
 
     normals = [bench.sample(f"N{seed}", seed, cfg["normals"]["depth"], None, {}) for seed in cfg["normals"]["seeds"]]
     start = time.perf_counter()
     pooled = bench.reference_of(normals, "pooled")
     reference_seconds = time.perf_counter() - start
 
-    print(
-        f"\nnormal vs normal, leave one out ({len(normals)} comparisons, purity set to min_purity {settings['min_purity']}):"
-    )
-    loo_calls, noises = Counter(), []
-    for i, normal in enumerate(normals):
-        ref = bench.reference_of(normals[:i] + normals[i + 1 :], f"loo{i}")
-        result = bench.calls(normal, ref, settings["min_purity"], pd.DataFrame())
-        noises.append(result["noise"]["value"])
-        loo_calls.update(g["call"] for g in result["genes"])
-    print(f"  gene calls: {dict(loo_calls)}; noise median {statistics.median(noises):.3f}, max {max(noises):.3f}")
-
     gene_of = gene_lookup(bench.targets)
     for name in args.set or ["tuning", "reporting"]:
-        rows, purity_errors = [], []
+        # Normal vs normal, at purity min_purity (the most sensitive setting): the tuning set leaves each
+        # reference normal out of its reference; the reporting set tests held-out normals against all 8.
+        if name == "tuning":
+            label = f"leave one out of the {len(normals)} reference normals"
+            pairs = [(n, bench.reference_of(normals[:i] + normals[i + 1 :], f"loo{i}")) for i, n in enumerate(normals)]
+        else:
+            label = "held-out normals against the reference of all normals"
+            pairs = [(bench.sample(f"N{seed}", seed, cfg["normals"]["depth"], None, {}), pooled)
+                     for seed in cfg["normals"]["reporting_seeds"]]  # fmt: skip
+        loo_calls, noises = Counter(), []
+        for normal, ref in pairs:
+            result = bench.calls(normal, ref, settings["min_purity"], pd.DataFrame())
+            noises.append(result["noise"]["value"])
+            loo_calls.update(g["call"] for g in result["genes"])
+        print(f"\n{name} set: normal vs normal, {label} ({len(pairs)} comparisons, purity {settings['min_purity']}):")
+        print(f"  gene calls: {dict(loo_calls)}; noise {', '.join(f'{n:.3f}' for n in noises)}")
+
+        rows, purity_errors, noisy = [], [], []
         for case in cfg["sets"][name]:
-            tumour = bench.sample(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"])
+            tumour = bench.sample(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"],
+                                  case.get("sample_sd"))  # fmt: skip
             given = bench.calls(tumour, pooled, case["purity"], pd.DataFrame())
+            if case.get("expect") == "not_evaluable":  # a deliberately noisy sample: scored on that alone
+                noisy.append((case["seed"], given["noise"]["value"], Counter(g["call"] for g in given["genes"])))
+                continue
             somatic = observed_somatic(tumour["bam"], tumour["somatic"], gene_of)
             estimated = bench.calls(tumour, pooled, None, somatic)
             est = estimated["purity"]["value"]
@@ -293,14 +362,20 @@ def main() -> int:
             for g in given["genes"]:
                 rows.append({"seed": case["seed"], "purity": case["purity"], "gene": g["gene"],
                              "truth": case["copies"].get(g["gene"], 2), "call": g["call"], "targets": g["targets"],
-                             "cn_given": g["copy_number"], "cn_estimated": by_gene[g["gene"]]["copy_number"],
-                             "call_estimated": by_gene[g["gene"]]["call"], "noise": given["noise"]["value"]})  # fmt: skip
+                             "log2": g["log2"], "cn_given": g["copy_number"],
+                             "cn_estimated": by_gene[g["gene"]]["copy_number"],
+                             "call_estimated": by_gene[g["gene"]]["call"], "noise": given["noise"]["value"],
+                             "segment_noise": given["segment_noise"]})  # fmt: skip
         frame = pd.DataFrame(rows)
         frame.to_csv(args.work / f"{name}.calls.tsv", sep="\t", index=False)
-        print(
-            f"\n{name} set: {len(cfg['sets'][name])} tumours, {len(frame)} gene calls (table: {args.work / f'{name}.calls.tsv'})"
-        )
-        print(f"  noise median {frame.groupby('seed')['noise'].first().median():.3f}")
+        print(f"{name} set: {len(cfg['sets'][name])} tumours, {len(frame)} gene calls of the {len(cfg['sets'][name]) - len(noisy)} "
+              f"not meant to be noisy (table: {args.work / f'{name}.calls.tsv'})")  # fmt: skip
+        per_tumour = frame.groupby("seed")[["noise", "segment_noise"]].first()
+        print("  noise per tumour (per-gene residuals / CNVkit-metrics-style segment residuals): "
+              + ", ".join(f"{s}: {r.noise:.3f}/{r.segment_noise:.3f}" for s, r in per_tumour.iterrows()))  # fmt: skip
+        for seed, noise, calls in noisy:
+            print(f"  deliberately noisy tumour {seed}: noise {noise:.3f}; gene calls {dict(calls)} "
+                  f"({'not evaluable, as it must be' if set(calls) == {'not_evaluable'} else 'EVALUATED: a failure'})")  # fmt: skip
         score(frame, settings["min_purity"])
         errors = [abs(e - p) for p, e in purity_errors if e is not None]
         print(f"  purity estimate (2 x median VAF of clonal SNVs): {len(errors)}/{len(purity_errors)} estimated, "
@@ -309,6 +384,8 @@ def main() -> int:
         print(f"  copy-neutral genes with estimated purity: calls {dict(Counter(est_calls))}")
 
     s = bench.seconds
+    if not s["coverage"]:
+        return 0
     print(
         f"\nseconds per sample (in-process cnvlib, {os.cpu_count()} cores shared): coverage {statistics.median(s['coverage']):.2f}, "
         f"fix + segment {statistics.median(s['fix_segment']):.2f}, gene calls {statistics.median(s['gene_calls']):.2f}; "

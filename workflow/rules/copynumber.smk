@@ -168,6 +168,9 @@ rule cnv_fix_segment:
     params:
         method=config["copy_number"]["segment_method"],
         gc_correction=config["copy_number"]["gc_correction"],
+        # a flat reference carries no edge effect: the correction then always runs
+        edge_correction=lambda wildcards: config["copy_number"]["edge_correction"]
+        or cnv_reference_choice(wildcards.patient)[0] == "flat",
     log:
         out("logs/{patient}/cnv_fix_segment/{unit}.log"),
     benchmark:

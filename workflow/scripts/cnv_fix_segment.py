@@ -13,5 +13,6 @@ fix_and_segment(
     snakemake.output.cns,
     snakemake.params.method,
     snakemake.params.gc_correction,
+    snakemake.params.edge_correction,
 )
 log.info("log2 ratios and segments written")
