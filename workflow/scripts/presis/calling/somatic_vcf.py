@@ -118,21 +118,20 @@ def _is_indel(ref: str, alt: str) -> bool:
     return len(ref) != len(alt) and ref[:1] == alt[:1]
 
 
-def _clip_records(vcf: VCF, writer: Writer, reads: IndelReads, reference, known: set) -> list:
-    """Records for the indels soft-clipped reads propose that the pileup did not (sorted)."""
+def _clip_candidates(reads: IndelReads, reference, known: set) -> list[tuple[str, int, str, str]]:
+    """The indels soft-clipped reads propose that the pileup did not."""
     with pysam.AlignmentFile(str(reads.tumour_bam)) as bam:
         found = indel_evidence.clip_candidates(
             bam, reference, reads.targets, reads.min_mapq, reads.candidate_min_alt_reads
         )
-    samples = len(vcf.samples)
-    records = []
-    for chrom, pos, ref, alt in found:
-        if (chrom, pos, ref, alt) in known:
-            continue
-        # Counts are filled in by the recount; the pileup's own fields stay empty.
-        line = "\t".join([chrom, str(pos), ".", ref, alt, ".", ".", ".", "AD"] + ["0,0"] * samples)
-        records.append(writer.variant_from_string(line))
-    return records
+    return [key for key in found if key not in known]
+
+
+def _clip_record(writer: Writer, key, names, counts: dict[int, AlleleCounts]):
+    """A VCF record for a soft-clip candidate; FORMAT/AD holds the recount (no pileup counts exist)."""
+    chrom, pos, ref, alt = key
+    ad = [f"{counts[i].depth - counts[i].alt},{counts[i].alt}" if i in counts else ".,." for i in range(len(names))]
+    return writer.variant_from_string("\t".join([chrom, str(pos), ".", ref, alt, ".", ".", ".", "AD", *ad]))
 
 
 def _recount(bam, haps, chrom: str, reads: IndelReads, params: SomaticParams, others) -> indel_evidence.IndelSupport:
@@ -175,42 +174,48 @@ def classify_vcf(
         known = {
             (r.CHROM, r.POS, r.REF, r.ALT[0]) for r in VCF(str(candidates)) if r.ALT and _is_indel(r.REF, r.ALT[0])
         }
-        extra = _clip_records(vcf, writer, indel_reads, reference, known)
-        indels = sorted(known | {(r.CHROM, r.POS, r.REF, r.ALT[0]) for r in extra})
+        extra = _clip_candidates(indel_reads, reference, known)
+        indels = sorted(known | set(extra))
         bams["tumour"] = pysam.AlignmentFile(str(indel_reads.tumour_bam))
         if indel_reads.normal_bam and normal_index is not None:
             bams["normal"] = pysam.AlignmentFile(str(indel_reads.normal_bam))
-    extra_keys = {(r.CHROM, r.POS, r.REF, r.ALT[0]) for r in extra}
     contig_order = {name: i for i, name in enumerate(vcf.seqnames)}
 
+    def order(chrom: str, pos: int) -> tuple[int, int]:
+        return contig_order.get(chrom, len(contig_order)), pos
+
     def in_order(records):
-        pending = sorted(extra, key=lambda r: (contig_order.get(r.CHROM, len(contig_order)), r.POS))
+        """The pileup's records with the soft-clip candidates (keys) merged in by position."""
+        pending = sorted(extra, key=lambda k: order(k[0], k[1]))
         for record in records:
-            key = (contig_order.get(record.CHROM, len(contig_order)), record.POS)
-            while pending and (contig_order.get(pending[0].CHROM, len(contig_order)), pending[0].POS) <= key:
+            while pending and order(*pending[0][:2]) <= order(record.CHROM, record.POS):
                 yield pending.pop(0)
             yield record
         yield from pending
 
     tally: dict[str, int] = {}
-    for record in in_order(vcf):
-        if record.ALT[0] == "<*>":
+    for item in in_order(vcf):
+        from_clips = isinstance(item, tuple)
+        key = item if from_clips else (item.CHROM, item.POS, item.REF, item.ALT[0])
+        if key[3] == "<*>":
             continue
-        from_clips = (record.CHROM, record.POS, record.REF, record.ALT[0]) in extra_keys
+        record = None if from_clips else item
         clipped = None
-        if indel_reads is not None and _is_indel(record.REF, record.ALT[0]):
-            key = (record.CHROM, record.POS, record.REF, record.ALT[0])
+        if indel_reads is not None and _is_indel(key[2], key[3]):
             haps = indel_evidence.Haplotypes(reference, *key)
             others = [
                 indel_evidence.Haplotypes(reference, *other)
                 for other in indels
                 if other != key and other[0] == key[0] and abs(other[1] - key[1]) <= indel_evidence.NEARBY
             ]
-            support = _recount(bams["tumour"], haps, record.CHROM, indel_reads, params, others)
+            support = _recount(bams["tumour"], haps, key[0], indel_reads, params, others)
             t, clipped = support.counts, support.clipped_alt
             n = None
             if "normal" in bams:
-                n = _recount(bams["normal"], haps, record.CHROM, indel_reads, params, others).counts
+                n = _recount(bams["normal"], haps, key[0], indel_reads, params, others).counts
+            if from_clips:
+                sample_counts = {tumour_index: t} | ({normal_index: n} if n is not None else {})
+                record = _clip_record(writer, key, names, sample_counts)
         else:
             t = allele_counts(record, tumour_index)
             n = allele_counts(record, normal_index) if normal_index is not None else None
