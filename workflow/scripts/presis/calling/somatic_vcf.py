@@ -115,7 +115,8 @@ def add_header(vcf: VCF, mode: str) -> None:
 
 
 def _is_indel(ref: str, alt: str) -> bool:
-    return len(ref) != len(alt) and ref[:1] == alt[:1]
+    """A pure insertion or deletion after its anchor base (a complex allele keeps the pileup's counts)."""
+    return (len(ref) == 1 < len(alt) and alt[0] == ref) or (len(alt) == 1 < len(ref) and ref[0] == alt)
 
 
 def _clip_candidates(reads: IndelReads, reference, known: set) -> list[tuple[str, int, str, str]]:
