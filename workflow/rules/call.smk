@@ -71,7 +71,7 @@ rule call_error_profile:
         bai=lambda wildcards: patient_bams(wildcards)[0] + ".bai",
         # Homopolymer slips are measured on the tumour's and the normal's reads.
         bams=patient_bams,
-        bais=lambda wildcards: [bam + ".bai" for bam in patient_bams(wildcards)],
+        bais=lambda wildcards: [f"{bam}.bai" for bam in patient_bams(wildcards)],
         ref=REF_FASTA,
         fai=REF_FAI,
         bed=PANEL_BED,
@@ -104,7 +104,7 @@ rule call_classify:
         fai=REF_FAI,
         # Indels are recounted from the reads, soft clips included (presis/calling/indel_evidence.py).
         bams=patient_bams,
-        bais=lambda wildcards: [bam + ".bai" for bam in patient_bams(wildcards)],
+        bais=lambda wildcards: [f"{bam}.bai" for bam in patient_bams(wildcards)],
         bed=PANEL_BED,
     output:
         vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
