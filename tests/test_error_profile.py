@@ -56,3 +56,35 @@ def test_round_trip(tmp_path):
     again = error_profile.ErrorProfile.read(tmp_path / "p.json")
     assert again == profile
     assert again.rate("C", "T") == pytest.approx(4 / 21)
+
+
+def test_homopolymer_slips_are_measured_per_run_length(tmp_path):
+    # A 10-bp A run at 20-29: 40 reads span it, 2 lose one A (stutter); a 2-bp run elsewhere.
+    run_reference = "CGTGCATGCTCAGTCGATCG" + "A" * 10 + "CTGACTGCATGCAGTCTGCA"
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">chrT\n" + run_reference + "\n")
+    pysam.faidx(str(fasta))
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chrT", "LN": len(run_reference)}]}
+    path = tmp_path / "t.bam"
+    slipped = run_reference[:20] + "A" * 9 + run_reference[30:]
+    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
+        for i in range(40):
+            read = pysam.AlignedSegment()
+            read.query_name, read.reference_id, read.reference_start, read.mapping_quality = f"r{i}", 0, 0, 60
+            if i < 2:
+                read.query_sequence, read.cigarstring = slipped, "20M1D29M"
+            else:
+                read.query_sequence, read.cigarstring = run_reference, f"{len(run_reference)}M"
+            read.query_qualities = pysam.qualitystring_to_array("F" * len(read.query_sequence))
+            out.write(read)
+    pysam.index(str(path))
+    bed = tmp_path / "panel.bed"
+    bed.write_text(f"chrT\t0\t{len(run_reference)}\n")
+
+    profile = error_profile.measure(path, fasta, bed, min_mapq=20, min_baseq=20, variant_fraction=0.1)
+    assert profile.homopolymer[10] == [40, 2, 0]
+    assert profile.homopolymer_indel_rate(10, insertion=False) == pytest.approx(3 / 41)
+    assert profile.homopolymer_indel_rate(12, insertion=False) == pytest.approx(3 / 41)  # never below a shorter run's
+    assert profile.homopolymer_indel_rate(1, insertion=False) is None
+    again = error_profile.ErrorProfile.from_json(profile.to_json())
+    assert again.homopolymer == profile.homopolymer

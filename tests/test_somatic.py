@@ -9,6 +9,7 @@ from presis.calling.somatic import (
     alt_read_error,
     classify,
     germline_like_vaf,
+    homopolymer_length,
     in_repeat,
     tumour_lod,
 )
@@ -159,3 +160,28 @@ def test_one_normal_read_with_the_same_homopolymer_slip_is_a_shared_artefact(par
     strong = counts(450, 50)
     error = alt_read_error(strong, params, is_indel=True, in_repeat=True)
     assert classify(strong, counts(149, 1), params, read_error=error, repeat_indel=True).status == "somatic"
+
+
+def test_measured_homopolymer_slip_rate_replaces_the_flat_repeat_rate(params):
+    """Reporting-half FP of the former model: TA>T in a long A run at VAF 0.031, normal clean."""
+    tumour, normal = counts(465, 15), counts(108, 0)
+    long_run = alt_read_error(tumour, params, is_indel=True, in_repeat=True, homopolymer_rate=0.031)
+    verdict = classify(tumour, normal, params, read_error=long_run, repeat_indel=True)
+    assert verdict.status == "weak" and "weak_evidence" in verdict.filters
+    assert tumour_lod(tumour, params.error_rate) >= params.min_tumour_lod  # the flat rate called it
+    # A 6-bp run slips rarely (measured 5e-4): 10 of 480 reads are somatic, where the flat
+    # somatic.error_rate would have lost them.
+    few = counts(470, 10)
+    short_run = alt_read_error(few, params, is_indel=True, in_repeat=True, homopolymer_rate=5e-4)
+    assert classify(few, normal, params, read_error=short_run, repeat_indel=True).status == "somatic"
+    assert tumour_lod(few, params.error_rate) < params.min_tumour_lod
+    # Never below somatic.indel_error_rate, however clean the run measured.
+    assert alt_read_error(tumour, params, is_indel=True, homopolymer_rate=1e-6) == params.indel_error_rate
+
+
+@pytest.mark.parametrize(
+    "sequence, unit, expected",
+    [("T" + "A" * 12 + "C", "A", 12), ("T" + "A" * 12 + "C", "AA", 12), ("T" + "ACAC" + "G", "AC", 0), ("TCG", "A", 0)],
+)
+def test_homopolymer_length(sequence, unit, expected):
+    assert homopolymer_length(sequence, 0, unit) == expected

@@ -69,6 +69,9 @@ rule call_error_profile:
     input:
         bam=lambda wildcards: patient_bams(wildcards)[0],
         bai=lambda wildcards: patient_bams(wildcards)[0] + ".bai",
+        # Homopolymer slips are measured on the tumour's and the normal's reads.
+        bams=patient_bams,
+        bais=lambda wildcards: [f"{bam}.bai" for bam in patient_bams(wildcards)],
         ref=REF_FASTA,
         fai=REF_FAI,
         bed=PANEL_BED,
@@ -87,7 +90,7 @@ rule call_error_profile:
         mem_mb=res("call_error_profile")["mem_mb"],
         runtime=res("call_error_profile")["runtime"],
     message:
-        "call_error_profile: the tumour's measured substitution error rates ({wildcards.unit})"
+        "call_error_profile: the measured substitution and homopolymer-slip error rates ({wildcards.unit})"
     run:
         run_script(rule, input, output, params, wildcards, log)
 
@@ -99,6 +102,10 @@ rule call_classify:
         profile=out("results/{patient}/calls/{unit}.error_profile.json"),
         ref=REF_FASTA,
         fai=REF_FAI,
+        # Indels are recounted from the reads, soft clips included (presis/calling/indel_evidence.py).
+        bams=patient_bams,
+        bais=lambda wildcards: [f"{bam}.bai" for bam in patient_bams(wildcards)],
+        bed=PANEL_BED,
     output:
         vcf=out("results/{patient}/calls/{unit}.somatic.vcf.gz"),
         tbi=out("results/{patient}/calls/{unit}.somatic.vcf.gz.tbi"),
@@ -107,6 +114,9 @@ rule call_classify:
         normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
         somatic=config["somatic"],
         population_field=config["population"]["info_field"],
+        mapq=config["calling"]["min_mapq"],
+        baseq=config["calling"]["min_baseq"],
+        min_alt=config["calling"]["candidate_min_alt_reads"],
     log:
         out("logs/{patient}/call_classify/{unit}.log"),
     benchmark:

@@ -1,4 +1,4 @@
-"""Snakemake script: the tumour's measured substitution error rates (presis.calling.error_profile)."""
+"""Snakemake script: the measured substitution and homopolymer-slip error rates (presis.calling.error_profile)."""
 
 from presis.calling import error_profile
 from presis.step_runner import step_log
@@ -11,10 +11,12 @@ profile = error_profile.measure(
     min_mapq=snakemake.params.mapq,
     min_baseq=snakemake.params.baseq,
     variant_fraction=snakemake.params.variant_fraction,
+    indel_bams=list(snakemake.input.bams),
 )
 error_profile.write(profile, snakemake.output[0])
 log.info(
-    "error profile: %s bases by reference base, %s positions left out as variants",
+    "error profile: %s bases by reference base, %s positions left out as variants; homopolymer reads/slips %s",
     profile.bases,
     profile.excluded_positions,
+    profile.homopolymer,
 )

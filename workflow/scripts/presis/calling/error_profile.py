@@ -12,10 +12,19 @@ of quality >= min_baseq is tallied per reference position by read base. A positi
 non-reference base reaches ``variant_fraction`` of the reads is a variant (germline or a
 clonal somatic one) and left out; the rest are errors. Memory is one target's tallies at a
 time, whatever the genome or panel size.
+
+Indels in homopolymers (PCR and polymerase slippage, "stutter"): for every homopolymer run
+of the panel's reference (``MIN_RUN`` bases or longer), the reads that span it with a flank
+base either side, and those of them whose alignment gains or loses bases of the run, tallied
+by run length, from the tumour's and (when there is one) the normal's reads. A run where
+slips reach ``variant_fraction`` of its reads holds a variant and is left out. The rate of a
+one-base deletion (insertion) in a run of length L is then (slips + 1) / (reads + 1) pooled
+over the runs of that length, never below a shorter run's (stutter grows with the run).
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +32,7 @@ from pathlib import Path
 import pysam
 
 BASES = "ACGT"
+MIN_RUN = 2  # shortest homopolymer whose slips are measured
 
 
 @dataclass
@@ -32,6 +42,18 @@ class ErrorProfile:
     bases: dict[str, int] = field(default_factory=lambda: {b: 0 for b in BASES})  # by reference base
     mismatches: dict[str, int] = field(default_factory=dict)  # "C>T" -> reads showing T at a C
     excluded_positions: int = 0
+    # homopolymer length -> [spanning reads, reads losing run bases, reads gaining run bases]
+    homopolymer: dict[int, list[int]] = field(default_factory=dict)
+
+    def homopolymer_indel_rate(self, length: int, insertion: bool) -> float | None:
+        """Per-read probability of a slip (deletion, or insertion) in a run of ``length`` bases;
+        None without a measurement for this or a shorter run."""
+        rates = [
+            (tally[2 if insertion else 1] + 1) / (tally[0] + 1)
+            for run, tally in self.homopolymer.items()
+            if run <= length and tally[0] > 0
+        ]
+        return max(rates) if rates else None
 
     def rate(self, ref: str, alt: str) -> float:
         """Per-read probability that a base at reference ``ref`` reads as ``alt`` by error.
@@ -48,15 +70,30 @@ class ErrorProfile:
             "mismatches": self.mismatches,
             "excluded_positions": self.excluded_positions,
             "rates": rates,
+            "homopolymer": {str(k): v for k, v in sorted(self.homopolymer.items())},
+            "homopolymer_rates": {
+                str(k): {
+                    "deletion": round(self.homopolymer_indel_rate(k, False), 7),
+                    "insertion": round(self.homopolymer_indel_rate(k, True), 7),
+                }
+                for k in sorted(self.homopolymer)
+                if self.homopolymer_indel_rate(k, False) is not None
+            },
         }
 
     @classmethod
     def from_json(cls, data: dict) -> ErrorProfile:
-        return cls(dict(data["bases"]), dict(data["mismatches"]), int(data.get("excluded_positions", 0)))
+        homopolymer = {int(k): list(v) for k, v in data.get("homopolymer", {}).items()}
+        return cls(dict(data["bases"]), dict(data["mismatches"]), int(data.get("excluded_positions", 0)), homopolymer)
 
     @classmethod
     def read(cls, path: str | Path) -> ErrorProfile:
         return cls.from_json(json.loads(Path(path).read_text()))
+
+
+def read_targets(bed: str | Path) -> list[tuple[str, int, int]]:
+    """The BED's targets, sorted and merged (0-based, end exclusive)."""
+    return _targets(bed)
 
 
 def _targets(bed: str | Path) -> list[tuple[str, int, int]]:
@@ -82,8 +119,10 @@ def measure(
     min_mapq: int,
     min_baseq: int,
     variant_fraction: float = 0.1,
+    indel_bams: list[str | Path] | None = None,
 ) -> ErrorProfile:
-    """The error profile of the reads in ``bam`` over the targets of ``bed``."""
+    """The error profile of the reads in ``bam`` over the targets of ``bed``; homopolymer
+    slips from ``indel_bams`` (default: ``bam``)."""
     profile = ErrorProfile()
 
     def usable(read: pysam.AlignedSegment) -> bool:
@@ -101,7 +140,76 @@ def measure(
             by_base = reads.count_coverage(chrom, start, end, quality_threshold=min_baseq, read_callback=usable)
             counts = list(zip(*by_base, strict=True))  # per position: A, C, G, T
             _tally(profile, sequence, counts, variant_fraction)
+        targets = _targets(bed)
+        for path in indel_bams or [bam]:
+            with pysam.AlignmentFile(str(path)) as slips:
+                for chrom, start, end in targets:
+                    if chrom in slips.references:
+                        _tally_slips(profile, slips, reference, chrom, start, end, usable, variant_fraction)
     return profile
+
+
+def _runs(sequence: str, offset: int) -> list[tuple[int, int]]:
+    """Homopolymer runs of at least MIN_RUN bases: (0-based start, end exclusive)."""
+    runs, i = [], 0
+    while i < len(sequence):
+        j = i
+        while j < len(sequence) and sequence[j] == sequence[i]:
+            j += 1
+        if j - i >= MIN_RUN and sequence[i] in BASES:
+            runs.append((offset + i, offset + j))
+        i = j
+    return runs
+
+
+def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_fraction) -> None:
+    """Reads spanning each homopolymer run of the target, and those slipping in it."""
+    offset = max(0, start - 1)
+    sequence = reference.fetch(chrom, offset, end + 1).upper()
+    runs = _runs(sequence, offset)
+    if not runs:
+        return
+    run_starts = [s for s, _ in runs]
+    starts, ends = [], []
+    slips: dict[int, list[int]] = {}  # run index -> [deletions, insertions]
+    for read in reads.fetch(chrom, start, end):
+        if not usable(read):
+            continue
+        starts.append(read.reference_start)
+        ends.append(read.reference_end)
+        position, query = read.reference_start, 0
+        for op, length in read.cigartuples or []:
+            if op in (1, 2):
+                # The run whose bases the gap takes or adds: the gap lies in it or right after it.
+                index = bisect.bisect_right(run_starts, position) - 1
+                if index >= 0 and runs[index][0] <= position <= runs[index][1]:
+                    run_start, run_end = runs[index]
+                    if op == 2:
+                        gap = sequence[position - offset : position - offset + length]
+                    else:
+                        gap = (read.query_sequence or "")[query : query + length].upper()
+                    if (op == 1 or position + length <= run_end) and gap == sequence[run_start - offset] * length:
+                        slips.setdefault(index, [0, 0])[0 if op == 2 else 1] += 1
+            if op in (0, 2, 3, 7, 8):
+                position += length
+            if op in (0, 1, 4, 7, 8):
+                query += length
+    starts.sort()
+    ends.sort()
+    for index, (run_start, run_end) in enumerate(runs):
+        if not start <= run_start < end:
+            continue
+        # Reads starting before the flank base and ending after the other flank base.
+        spanning = bisect.bisect_right(starts, run_start - 2) - bisect.bisect_right(ends, run_end + 1)
+        if spanning <= 0:
+            continue
+        deletions, insertions = slips.get(index, (0, 0))
+        if deletions + insertions >= max(2, variant_fraction * spanning):
+            continue  # a variant, not stutter
+        tally = profile.homopolymer.setdefault(run_end - run_start, [0, 0, 0])
+        tally[0] += spanning
+        tally[1] += deletions
+        tally[2] += insertions
 
 
 def _tally(profile: ErrorProfile, sequence: str, counts: list[list[int]], variant_fraction: float) -> None:

@@ -109,6 +109,7 @@ class SomaticParams:
     repeat_min_homopolymer: int = 5
     repeat_min_units: int = 3
     repeat_indel_normal_artefact_min_alt: int = 1
+    indel_haplotype_min_margin: float = 30.0
 
     @classmethod
     def from_config(cls, somatic: dict) -> SomaticParams:
@@ -162,6 +163,7 @@ def alt_read_error(
     is_indel: bool,
     measured_rate: float | None = None,
     in_repeat: bool = False,
+    homopolymer_rate: float | None = None,
 ) -> float:
     """Probability that one tumour read shows this allele by error (the ``e`` of the tumour LOD).
 
@@ -170,8 +172,15 @@ def alt_read_error(
     the log of the error is linear in the quality). Never below the sample's measured rate
     of this substitution, so over-stated qualities cannot inflate the LOD. Without
     qualities, the flat somatic.error_rate.
+
+    Indel: somatic.indel_error_rate; in a homopolymer, the sample's measured slip rate for a
+    run of its length (``homopolymer_rate``, presis.calling.error_profile) when there is one,
+    never below somatic.indel_error_rate; else, in a homopolymer or tandem repeat, the flat
+    somatic.error_rate.
     """
     if is_indel:
+        if homopolymer_rate is not None:
+            return max(params.indel_error_rate, homopolymer_rate)
         return params.error_rate if in_repeat else params.indel_error_rate
     quality = counts.alt_mean_quality
     error = params.error_rate if quality is None else quality_error(quality, params.max_baseq) / 3
@@ -195,6 +204,17 @@ def in_repeat(sequence: str, offset: int, unit: str, params: SomaticParams) -> b
     if len(period) == 1:
         return copies >= params.repeat_min_homopolymer
     return copies >= params.repeat_min_units
+
+
+def homopolymer_length(sequence: str, offset: int, unit: str) -> int:
+    """Length of the homopolymer run of ``unit``'s base right after 0-based ``offset`` (the
+    anchor of a left-aligned indel), 0 when ``unit`` is not one repeated base."""
+    if not unit or _period(unit) != unit[0]:
+        return 0
+    length = 0
+    while offset + 1 + length < len(sequence) and sequence[offset + 1 + length] == unit[0]:
+        length += 1
+    return length
 
 
 def _period(unit: str) -> str:

@@ -3,18 +3,22 @@
 Input: the bcftools mpileup VCF (alleles split, left-aligned) with FORMAT/ADF and
 FORMAT/ADR (and FORMAT/QS, the per-allele base-quality sums) for the tumour and, if
 present, the normal; the tumour's error profile (presis.calling.error_profile) and the
-reference for an indel's repeat context. Output: the same records
-with every filter the classifier applied in FILTER and the evidence in INFO.
+reference for an indel's repeat context; optionally the BAMs, from which every indel is
+recounted read by read, soft clips included, and long indels the pileup missed are added
+(presis.calling.indel_evidence). Output: the same records (plus those) with every filter the
+classifier applied in FILTER and the evidence in INFO.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pysam
 from cyvcf2 import VCF, Writer
 
+from presis.calling import indel_evidence
 from presis.calling.error_profile import ErrorProfile
 from presis.calling.site_resources import SiteResources
 from presis.calling.somatic import (
@@ -24,6 +28,7 @@ from presis.calling.somatic import (
     SomaticParams,
     alt_read_error,
     classify,
+    homopolymer_length,
     in_repeat,
 )
 
@@ -46,7 +51,26 @@ INFO_FIELDS = [
     ("NDP", "1", "Integer", "Normal reads counted at the site (ref + this allele)"),
     ("POP_AF", "1", "Float", "Allele frequency in the configured population resource"),
     ("PON_NORMALS", "1", "Integer", "Normals of the panel of normals carrying the allele"),
+    (
+        "TCLIP",
+        "1",
+        "Integer",
+        "Indels: tumour alt reads that carry the allele only in a soft clip (counted in TALT)",
+    ),
+    ("CLIPCAND", "0", "Flag", "Indel proposed by soft-clipped reads; the pileup had no such candidate"),
 ]
+
+
+@dataclass
+class IndelReads:
+    """The BAMs (tumour, normal or None) and settings for recounting indels read by read."""
+
+    tumour_bam: str | Path
+    normal_bam: str | Path | None
+    targets: list[tuple[str, int, int]]
+    min_mapq: int
+    min_baseq: int
+    candidate_min_alt_reads: int
 
 
 def allele_counts(record, sample_index: int) -> AlleleCounts:
@@ -75,6 +99,10 @@ def read_error(
         start = record.POS - 1  # 0-based anchor
         window = reference.fetch(record.CHROM, start, start + 1 + 200).upper()
         repeat = in_repeat(window, 0, unit, params)
+        run = homopolymer_length(window, 0, unit)
+        if run and profile is not None:
+            rate = profile.homopolymer_indel_rate(run, insertion=len(alt) > len(ref))
+            return alt_read_error(counts, params, is_indel=True, in_repeat=repeat, homopolymer_rate=rate), repeat
     return alt_read_error(counts, params, is_indel=True, in_repeat=repeat), repeat
 
 
@@ -86,6 +114,33 @@ def add_header(vcf: VCF, mode: str) -> None:
     vcf.add_to_header(f"##presis_calling_mode={mode}")
 
 
+def _is_indel(ref: str, alt: str) -> bool:
+    """A pure insertion or deletion after its anchor base (a complex allele keeps the pileup's counts)."""
+    return (len(ref) == 1 < len(alt) and alt[0] == ref) or (len(alt) == 1 < len(ref) and ref[0] == alt)
+
+
+def _clip_candidates(reads: IndelReads, reference, known: set) -> list[tuple[str, int, str, str]]:
+    """The indels soft-clipped reads propose that the pileup did not."""
+    with pysam.AlignmentFile(str(reads.tumour_bam)) as bam:
+        found = indel_evidence.clip_candidates(
+            bam, reference, reads.targets, reads.min_mapq, reads.candidate_min_alt_reads
+        )
+    return [key for key in found if key not in known]
+
+
+def _clip_record(writer: Writer, key, names, counts: dict[int, AlleleCounts]):
+    """A VCF record for a soft-clip candidate; FORMAT/AD holds the recount (no pileup counts exist)."""
+    chrom, pos, ref, alt = key
+    ad = [f"{counts[i].depth - counts[i].alt},{counts[i].alt}" if i in counts else ".,." for i in range(len(names))]
+    return writer.variant_from_string("\t".join([chrom, str(pos), ".", ref, alt, ".", ".", ".", "AD", *ad]))
+
+
+def _recount(bam, haps, chrom: str, reads: IndelReads, params: SomaticParams, others) -> indel_evidence.IndelSupport:
+    return indel_evidence.count_support(
+        bam, haps, chrom, reads.min_mapq, reads.min_baseq, params.max_baseq, params.indel_haplotype_min_margin, others
+    )
+
+
 def classify_vcf(
     candidates: str | Path,
     output_vcf_gz: str | Path,
@@ -95,9 +150,17 @@ def classify_vcf(
     resources: SiteResources | None = None,
     profile: ErrorProfile | None = None,
     reference_fasta: str | Path | None = None,
+    indel_reads: IndelReads | None = None,
 ) -> dict[str, int]:
-    """Write ``output_vcf_gz`` (+ .tbi) and return how many alleles got each status."""
+    """Write ``output_vcf_gz`` (+ .tbi) and return how many alleles got each status.
+
+    With ``indel_reads`` (and a reference), indels are counted from the reads themselves
+    (presis.calling.indel_evidence) instead of the pileup's FORMAT/AD, and indels proposed by
+    soft-clipped reads are added.
+    """
     reference = pysam.FastaFile(str(reference_fasta)) if reference_fasta else None
+    if reference is None:
+        indel_reads = None
     vcf = VCF(str(candidates))
     names = list(vcf.samples)
     tumour_index = names.index(tumour)
@@ -106,15 +169,62 @@ def classify_vcf(
 
     plain = Path(str(output_vcf_gz).removesuffix(".gz"))
     writer = Writer(str(plain), vcf)
+    extra: list = []
+    bams: dict[str, pysam.AlignmentFile] = {}
+    if indel_reads is not None:
+        known = {
+            (r.CHROM, r.POS, r.REF, r.ALT[0]) for r in VCF(str(candidates)) if r.ALT and _is_indel(r.REF, r.ALT[0])
+        }
+        extra = _clip_candidates(indel_reads, reference, known)
+        indels = sorted(known | set(extra))
+        bams["tumour"] = pysam.AlignmentFile(str(indel_reads.tumour_bam))
+        if indel_reads.normal_bam and normal_index is not None:
+            bams["normal"] = pysam.AlignmentFile(str(indel_reads.normal_bam))
+    contig_order = {name: i for i, name in enumerate(vcf.seqnames)}
+
+    def order(chrom: str, pos: int) -> tuple[int, int]:
+        return contig_order.get(chrom, len(contig_order)), pos
+
+    def in_order(records):
+        """The pileup's records with the soft-clip candidates (keys) merged in by position."""
+        pending = sorted(extra, key=lambda k: order(k[0], k[1]))
+        for record in records:
+            while pending and order(*pending[0][:2]) <= order(record.CHROM, record.POS):
+                yield pending.pop(0)
+            yield record
+        yield from pending
+
     tally: dict[str, int] = {}
-    for record in vcf:
-        if record.ALT[0] == "<*>":
+    for item in in_order(vcf):
+        from_clips = isinstance(item, tuple)
+        key = item if from_clips else (item.CHROM, item.POS, item.REF, item.ALT[0])
+        if key[3] == "<*>":
             continue
-        t = allele_counts(record, tumour_index)
-        n = allele_counts(record, normal_index) if normal_index is not None else None
+        record = None if from_clips else item
+        clipped = None
+        if indel_reads is not None and _is_indel(key[2], key[3]):
+            haps = indel_evidence.Haplotypes(reference, *key)
+            others = [
+                indel_evidence.Haplotypes(reference, *other)
+                for other in indels
+                if other != key and other[0] == key[0] and abs(other[1] - key[1]) <= indel_evidence.NEARBY
+            ]
+            support = _recount(bams["tumour"], haps, key[0], indel_reads, params, others)
+            t, clipped = support.counts, support.clipped_alt
+            n = None
+            if "normal" in bams:
+                n = _recount(bams["normal"], haps, key[0], indel_reads, params, others).counts
+            if from_clips:
+                sample_counts = {tumour_index: t} | ({normal_index: n} if n is not None else {})
+                record = _clip_record(writer, key, names, sample_counts)
+        else:
+            t = allele_counts(record, tumour_index)
+            n = allele_counts(record, normal_index) if normal_index is not None else None
         context = resources.context(record.CHROM, record.POS, record.REF, record.ALT[0]) if resources else SiteContext()
         error, repeat = read_error(record, t, params, profile, reference)
         verdict = classify(t, n, params, context, read_error=error, repeat_indel=repeat)
+        if from_clips:
+            record.INFO["CLIPCAND"] = True
         record.FILTER = ";".join(verdict.filters) if verdict.filters else "PASS"
         record.INFO["CLASS"] = verdict.status
         record.INFO["TLOD"] = verdict.tumour_lod
@@ -124,6 +234,8 @@ def classify_vcf(
         record.INFO["TVAF"] = round(t.vaf, 4)
         record.INFO["TALT"] = t.alt
         record.INFO["TDP"] = t.depth
+        if clipped:
+            record.INFO["TCLIP"] = clipped
         if n is not None:
             record.INFO["NLOD"] = verdict.normal_lod
             record.INFO["NVAF"] = round(n.vaf, 4)
@@ -137,6 +249,8 @@ def classify_vcf(
         tally[verdict.status] = tally.get(verdict.status, 0) + 1
     writer.close()
     vcf.close()
+    for bam in bams.values():
+        bam.close()
     if reference is not None:
         reference.close()
     pysam.tabix_index(str(plain), preset="vcf", force=True, keep_original=False)
