@@ -245,7 +245,8 @@ def test_scenario_set_covers_what_the_project_must_measure(benchmark_set):
     # distinct variant sets: a bundled folder counts once
     distinct = {s.bundled or s.name: s.n_somatic for s in scenarios}
     assert sum(distinct.values()) >= 100
-    assert all(s.indel_fraction == 0.3 and s.max_indel == 30 for s in scenarios if not s.bundled)
+    # indels of 1-30 bp, at least 30 % of the simulated somatic variants (the indel-rich scenario has half)
+    assert all(s.indel_fraction >= 0.3 and s.max_indel == 30 for s in scenarios if not s.bundled)
     low = [s for s in scenarios if s.vaf_range[1] * s.purity <= 0.05]
     assert any(s.n_somatic >= 20 and s.vaf_range[0] * s.purity >= 0.03 and s.tumour_depth >= 300 for s in low)
     assert benchmark_set.ci().n_somatic >= 30 and not benchmark_set.ci().tumour_only
