@@ -4,22 +4,30 @@ Run: `make bench` (= `.venv/bin/python tests/benchmarks/bench_overhead.py [--cor
 [--cases demo,big,demo4] [--keep DIR]`). Not a test: it prints figures, asserts nothing.
 
 Cases: `demo` (the bundled tumour/normal pair), `big` (a 10x deeper tumour/normal panel
-sample simulated by presis.devtools.simulate with a fixed seed, cached under ~/.cache/presis), and
-`demo4` (four patients, each the demo pair). For each case, after preparing the reference
-once (untimed: decompress, bwa index, calling shards, identity sites — both sides use them):
+sample simulated by presis.devtools.simulate with a fixed seed, cached under ~/.cache/presis),
+`demo4` (four patients, each the demo pair), and, only when asked for (`--cases panel1mb`), `panel1mb`:
+a 1.06-Mb panel of the test genome (presis.devtools.panel_design: every coding exon +- 20 bases,
+intron windows, intergenic backbone) with a 500x tumour and a 200x normal simulated with a fixed seed
+(`--scale F` keeps a share F of the targets and of both depths, `--depth-scale` the depths alone, for
+development runs; `--shards N` sets calling.shards). For each case, after preparing the reference
+once (untimed: decompress, bwa index, calling shards, identity sites, CNVkit bins — both sides use them):
 
 - the workflow: `snakemake --cores N` from FASTQ to report, timed;
 - the bare chain: the same tools on the same files with the same threads (every command is
   printed; per sample fastp, bwa mem | fixmate | sort, markdup, index, samtools stats,
   mosdepth; per patient the calling shards N at a time, concat, csq, the germline shards,
-  gather, csq, the identity genotypes), run by one bash script, timed.
+  gather, csq, the identity genotypes; with copy_number.enabled CNVkit's coverage per sample and
+  the matched-normal reference, fix and segment, through cnvlib as the workflow calls it), run by one
+  bash script, timed.
 
 Each case runs the bare chain and the workflow several times, alternating (`--repeats`; default
 3 for the demo cases, 1 for the long 10x case): a few seconds of noise on a 20 s run would
 otherwise decide the ratio. Prints `overhead_ratio=` (median workflow ÷ median bare chain wall
 seconds) per case, seconds per sample, how busy calling kept the cores (`calling_cores_busy=`),
 each step's summed seconds and peak memory (Snakemake's `benchmark:` files), and the
-4-patient ÷ 1-patient wall time ratio. The workflow also runs presis' own Python steps
+4-patient ÷ 1-patient wall time ratio. For a one-patient case also the calling phase (the somatic
+shards, and somatic + germline shards, first start to last end): seconds per Mb of panel, its shard
+jobs' CPU seconds (read from /proc per process) ÷ (phase wall × cores), and the shard jobs at once. The workflow also runs presis' own Python steps
 (classification, HGVS, report) that have no bare-tool equivalent: they are part of the overhead.
 """
 
@@ -28,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shlex
 import shutil
 import statistics
@@ -251,6 +260,13 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
     return lines
 
 
+def children_cpu() -> float:
+    """CPU seconds of every finished child process tree so far (user + system): what a run cost the
+    machine, whatever else shares it."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def reset(outdir: Path, patients: list[str]) -> None:
     """Remove a run's patient outputs, keeping the prepared reference, for the next repeat."""
     for folder in ("results", "logs", "benchmarks"):
@@ -386,34 +402,41 @@ def calling_use(outdir: Path, patients: list[str], shards: int, cpu: CpuSampler)
     return {key: statistics.mean(u[key] for u in uses) for key in ("wall", "jobs_at_once", "cores_busy")}
 
 
-def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: int, panel: Path | None = None) -> dict:
+def run_case(
+    name: str, samples: list[Sample], root: Path, cores: int, repeats: int, panel: Path | None = None,
+    shards: int | None = None,
+) -> dict:  # fmt: skip
     """Bare chain and workflow ``repeats`` times, alternating; the medians are reported.
-    ``panel``: a panel BED in place of the preset's (given to both sides)."""
+    ``panel``: a panel BED in place of the preset's, ``shards``: calling.shards (both sides)."""
     folder = root / name
     folder.mkdir(parents=True)
     sheet = write_sheet(folder / "samples.tsv", samples)
     configfiles = ()
-    if panel:
-        configfiles = (folder / "panel.yaml",)
-        configfiles[0].write_text(yaml.safe_dump({"panel": {"name": name, "bed": str(panel)}}))
+    if panel or shards:
+        configfiles = (folder / "case.yaml",)
+        settings = {"panel": {"name": name, "bed": str(panel)}} if panel else {}
+        configfiles[0].write_text(yaml.safe_dump(settings | ({"calling": {"shards": shards}} if shards else {})))
     workflow_out, bare_out = folder / "workflow", folder / "bare"
     # untimed: the reference, shared by both sides
     snakemake(workflow_out, sheet, cores, *PREPARE, configfiles=configfiles)
     config = yaml.safe_load((workflow_out / "results/provenance/effective_config.yaml").read_text())
     script = bare_script(samples, workflow_out / "results" / "reference", bare_out, config, cores)
     (folder / "bare.sh").write_text("\n".join(script) + "\n")
-    bare, workflow, loads = [], [], []
+    bare, workflow, loads, bare_cpu, workflow_cpu = [], [], [], [], []
     for _ in range(repeats):
         shutil.rmtree(bare_out, ignore_errors=True)
         bare_out.mkdir()
         loads.append(os.getloadavg()[0])
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), children_cpu()
         subprocess.run(["bash", str(folder / "bare.sh")], check=True)
         bare.append(time.perf_counter() - start)
+        bare_cpu.append(children_cpu() - cpu_start)
         reset(workflow_out, sorted({s.patient for s in samples}))
         loads.append(os.getloadavg()[0])
+        cpu_start = children_cpu()
         with CpuSampler() as cpu, ShardCpu(workflow_out) as shard_cpu:
             workflow.append(snakemake(workflow_out, sheet, cores, configfiles=configfiles))
+        workflow_cpu.append(children_cpu() - cpu_start)
     loads.append(os.getloadavg()[0])
     steps = step_table(workflow_out / "benchmarks")  # the last repeat's jobs
     patients = sorted({s.patient for s in samples})
@@ -428,7 +451,8 @@ def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: 
     return {"name": name, "samples": len(samples), "patients": len(patients), "workflow": statistics.median(workflow),
             "bare": statistics.median(bare), "workflow_runs": workflow, "bare_runs": bare, "steps": steps,
             "script": script, "calling": calling, "phases": phases, "panel_mb": panel_mb, "shards": shards,
-            "loads": loads, "cores": cores}  # fmt: skip
+            "loads": loads, "cores": cores, "bare_cpu": statistics.median(bare_cpu),
+            "workflow_cpu": statistics.median(workflow_cpu)}  # fmt: skip
 
 
 def report(case: dict, show_commands: bool) -> None:
@@ -447,6 +471,8 @@ def report(case: dict, show_commands: bool) -> None:
           f"start to last shard end; busy cores from /proc/stat, jobs from Snakemake's records)")  # fmt: skip
     print(f"wall_seconds_per_patient={case['workflow'] / case['patients']:.1f} (bare {case['bare'] / case['patients']:.1f}) "
           f"panel_mb={case['panel_mb']:.3f} calling.shards={case['shards']}")  # fmt: skip
+    print(f"cpu_seconds workflow={case['workflow_cpu']:.1f} bare={case['bare_cpu']:.1f} cpu_ratio="
+          f"{case['workflow_cpu'] / case['bare_cpu']:.2f} (getrusage of the child processes, medians; load-independent)")  # fmt: skip
     print(f"load_average_1min at the runs' starts/end: {', '.join(f'{v:.2f}' for v in case['loads'])}")
     for label, phase in case["phases"].items():
         print(f"[{label} calling shards] calling_seconds_per_mb={phase['wall'] / case['panel_mb']:.1f} "
@@ -481,6 +507,7 @@ def main() -> None:
     parser.add_argument(
         "--depth-scale", type=float, help="panel1mb: scale the depths by this instead (default: --scale)"
     )
+    parser.add_argument("--shards", type=int, help="calling.shards for every case (default: the configuration's)")
     parser.add_argument("--keep", type=Path, help="keep the outputs here (a new folder) instead of a temporary one")
     args = parser.parse_args()
     cases = {
@@ -497,7 +524,7 @@ def main() -> None:
         for name in wanted:
             samples = cases[name]()
             samples, panel = samples if isinstance(samples, tuple) else (samples, None)
-            results[name] = run_case(name, samples, root, args.cores, repeats.get(name, 1), panel)
+            results[name] = run_case(name, samples, root, args.cores, repeats.get(name, 1), panel, args.shards)
             report(results[name], show_commands=name in ("demo", "big"))
     print(f"\n== summary (cores={args.cores})")
     for case in results.values():
