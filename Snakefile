@@ -42,6 +42,8 @@ include: "workflow/rules/common.smk"
 
 wildcard_constraints:
     patient=names_regex(SHEET["patient"]),
+    # an analysis: the patient (one tumour) or one of its tumour samples (several; common.smk)
+    unit=names_regex([*SHEET["patient"], *SHEET.loc[SHEET["type"] == "tumour", "sample"]]),
     sample=names_regex(SHEET["sample"]),
     lane=names_regex(SHEET["lane"]),
     shard=r"\d{3}",

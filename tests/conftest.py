@@ -88,7 +88,7 @@ def report_bytes_without_timestamp(path: Path) -> bytes:
 
 def write_sheet(path: Path, rows: list[dict]) -> Path:
     columns = ["patient", "sample", "type", "tumour_type", "lane", "fastq_1", "fastq_2"]
-    columns += [c for c in ("germline_consent",) if any(c in row for row in rows)]  # optional columns
+    columns += [c for c in ("germline_consent", "purity", "tumour_sample") if any(c in row for row in rows)]  # optional
     lines = ["\t".join(columns)] + ["\t".join(str(row.get(c, "")) for c in columns) for row in rows]
     path.write_text("\n".join(lines) + "\n")
     return path

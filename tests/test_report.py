@@ -53,7 +53,7 @@ def sample_qc(sample: str) -> dict:
             "checks": [{"metric": "mean_target_depth", "value": 210.0, "threshold": ">= 100", "pass": True, "if_failed": "Low depth"}]}  # fmt: skip
 
 
-def make_report(tmp_path, *, identity=None, normal="N1", sections=ALL_SECTIONS) -> dict:
+def make_report(tmp_path, *, identity=None, normal="N1", sections=ALL_SECTIONS, other_tumours=None) -> dict:
     """A report of a patient whose calling found no candidate at all (a header-only table)."""
     path = tmp_path / "table.tsv"
     path.write_text(
@@ -77,7 +77,7 @@ def make_report(tmp_path, *, identity=None, normal="N1", sections=ALL_SECTIONS) 
         lod_sites=pd.DataFrame(columns=LOD_COLUMNS), identity=identity,
         kb={"version": "2026.11.0", "date": "2026-11-27", "evidence_reviewed_through": "2025-06"},
         performance={"benchmark": "frozen benchmark", "measured": [{"what": "SNV recall", "detected": 1, "total": 1}]},
-        provenance=provenance, config=cfg, generated_at="2026-11-27T00:00:00+00:00",
+        provenance=provenance, config=cfg, generated_at="2026-11-27T00:00:00+00:00", other_tumours=other_tumours,
     )  # fmt: skip
 
 
@@ -87,6 +87,19 @@ def test_a_patient_without_candidates_gets_a_valid_report(tmp_path):
     assert validate_report(report, SCHEMA) == []
     html = render_html(report)
     assert "No variant with evidence of clinical significance" in html
+
+
+def test_a_report_names_its_tumour_sample_and_the_patients_other_tumours(tmp_path):
+    relapse = make_report(tmp_path, other_tumours=["T0"])
+    assert relapse["samples"] == {"tumour": "T1", "normal": "N1", "other_tumours": ["T0"]}
+    assert validate_report(relapse, SCHEMA) == []
+    html = render_html(relapse)
+    assert "<title>presis tumour report — P1 — tumour sample T1</title>" in html
+    assert "<tr><td>Other tumour samples of this patient</td><td>T0 — each analysed separately" in html
+    assert "Tumour purity (of T1)" in html
+    # One tumour: no list of others, the header as before.
+    alone = make_report(tmp_path)
+    assert alone["samples"] == {"tumour": "T1", "normal": "N1"} and "Other tumour samples" not in render_html(alone)
 
 
 MISMATCH = {"status": "mismatch", "warning": True, "message": "SAMPLE MISMATCH: tumour T1 and normal N1 look like two different people",

@@ -315,11 +315,6 @@ def extra_files(**changes: str) -> dict[str, str]:
             id="two-normals",
         ),
         pytest.param(
-            tumour_row(**extra_files(sample="P1-T2")),
-            ["row 3 (line 4), column sample", "already has tumour sample P1-T", "a second tumour is not supported yet"],
-            id="two-tumours",
-        ),
-        pytest.param(
             tumour_row(**extra_files(patient="P2", lane="L002")),
             [
                 "row 3 (line 4), column patient",

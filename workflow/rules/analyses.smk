@@ -4,28 +4,26 @@
 
 rule tmb:
     input:
-        table=out("results/{patient}/filter/{patient}.variants.tsv"),
-        regions=lambda wildcards: out(
-            f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.regions.bed.gz"
-        ),
+        table=out("results/{patient}/filter/{unit}.variants.tsv"),
+        regions=lambda wildcards: out(f"results/{wildcards.patient}/coverage/{unit_tumour(wildcards)}.regions.bed.gz"),
         thresholds=lambda wildcards: out(
-            f"results/{wildcards.patient}/coverage/{sample_of(wildcards.patient, 'tumour')}.thresholds.bed.gz"
+            f"results/{wildcards.patient}/coverage/{unit_tumour(wildcards)}.thresholds.bed.gz"
         ),
     output:
-        out("results/{patient}/tmb/{patient}.tmb.json"),
+        out("results/{patient}/tmb/{unit}.tmb.json"),
     params:
         settings=config["tmb"],
         min_depth=config["somatic"]["min_depth"],
     log:
-        out("logs/{patient}/tmb/{patient}.log"),
+        out("logs/{patient}/tmb/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/tmb/{patient}.tsv")
+        out("benchmarks/{patient}/tmb/{unit}.tsv")
     threads: res("tmb")["threads"]
     resources:
         mem_mb=res("tmb")["mem_mb"],
         runtime=res("tmb")["runtime"],
     message:
-        "tmb: tumour mutational burden of {wildcards.patient}"
+        "tmb: tumour mutational burden of {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)
 
@@ -37,14 +35,14 @@ rule msi:
         ref=REF_FASTA,
         panel=PANEL_BED,
     output:
-        out("results/{patient}/msi/{patient}.msi.json"),
+        out("results/{patient}/msi/{unit}.msi.json"),
     params:
         settings=config["msi"],
         min_mapq=config["calling"]["min_mapq"],
     log:
-        out("logs/{patient}/msi/{patient}.log"),
+        out("logs/{patient}/msi/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/msi/{patient}.tsv")
+        out("benchmarks/{patient}/msi/{unit}.tsv")
     threads: res("msi")["threads"]
     resources:
         mem_mb=res("msi")["mem_mb"],
@@ -52,28 +50,28 @@ rule msi:
     conda:
         "../../envs/python.yaml"
     message:
-        "msi: microsatellite instability of {wildcards.patient}"
+        "msi: microsatellite instability of {wildcards.unit}"
     script:
         "../scripts/msi.py"
 
 
 rule ffpe_check:
     input:
-        table=out("results/{patient}/filter/{patient}.variants.tsv"),
+        table=out("results/{patient}/filter/{unit}.variants.tsv"),
     output:
-        out("results/{patient}/qc/{patient}.ffpe.json"),
+        out("results/{patient}/qc/{unit}.ffpe.json"),
     params:
         settings=config["ffpe"],
     log:
-        out("logs/{patient}/ffpe_check/{patient}.log"),
+        out("logs/{patient}/ffpe_check/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/ffpe_check/{patient}.tsv")
+        out("benchmarks/{patient}/ffpe_check/{unit}.tsv")
     threads: res("ffpe_check")["threads"]
     resources:
         mem_mb=res("ffpe_check")["mem_mb"],
         runtime=res("ffpe_check")["runtime"],
     message:
-        "ffpe_check: C>T/G>A among low-VAF candidates of {wildcards.patient}"
+        "ffpe_check: C>T/G>A among low-VAF candidates of {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)
 

@@ -9,15 +9,15 @@ rule call_mpileup:
         ref=REF_FASTA,
         shard=out("results/reference/shards/shard{shard}.bed"),
     output:
-        temp(out("results/{patient}/calls/shards/{patient}.{shard}.candidates.bcf")),
+        temp(out("results/{patient}/calls/shards/{unit}.{shard}.candidates.bcf")),
     params:
         mapq=config["calling"]["min_mapq"],
         baseq=config["calling"]["min_baseq"],
         min_alt=config["calling"]["candidate_min_alt_reads"],
     log:
-        out("logs/{patient}/call_mpileup/{patient}.{shard}.log"),
+        out("logs/{patient}/call_mpileup/{unit}.{shard}.log"),
     benchmark:
-        out("benchmarks/{patient}/call_mpileup/{patient}.{shard}.tsv")
+        out("benchmarks/{patient}/call_mpileup/{unit}.{shard}.tsv")
     priority: CRITICAL_PATH_PRIORITY - 1
     threads: res("call_mpileup")["threads"]
     resources:
@@ -26,7 +26,7 @@ rule call_mpileup:
     conda:
         "../../envs/bcftools.yaml"
     message:
-        "call_mpileup: candidates of {wildcards.patient} in shard {wildcards.shard}"
+        "call_mpileup: candidates of {wildcards.unit} in shard {wildcards.shard}"
     shell:
         # -d/-L: no depth cap (panels are deep); -m/-F: indel candidates from 2 reads / 1 %
         # of reads, low enough for somatic indels; the tumour is the first sample. FORMAT/QS:
@@ -41,13 +41,13 @@ rule call_mpileup:
 
 rule call_gather:
     input:
-        expand(out("results/{{patient}}/calls/shards/{{patient}}.{shard}.candidates.bcf"), shard=SHARDS),
+        expand(out("results/{{patient}}/calls/shards/{{unit}}.{shard}.candidates.bcf"), shard=SHARDS),
     output:
-        out("results/{patient}/calls/{patient}.candidates.bcf"),
+        out("results/{patient}/calls/{unit}.candidates.bcf"),
     log:
-        out("logs/{patient}/call_gather/{patient}.log"),
+        out("logs/{patient}/call_gather/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/call_gather/{patient}.tsv")
+        out("benchmarks/{patient}/call_gather/{unit}.tsv")
     threads: res("call_gather")["threads"]
     resources:
         mem_mb=res("call_gather")["mem_mb"],
@@ -55,7 +55,7 @@ rule call_gather:
     conda:
         "../../envs/bcftools.yaml"
     message:
-        "call_gather: concatenate the shards of {wildcards.patient}"
+        "call_gather: concatenate the shards of {wildcards.unit}"
     shell:
         # Shards may cut inside a target: an indel left-aligned across the cut can land before
         # the previous shard's last record, so the concatenation is sorted (each is called once).
@@ -73,15 +73,15 @@ rule call_error_profile:
         fai=REF_FAI,
         bed=PANEL_BED,
     output:
-        out("results/{patient}/calls/{patient}.error_profile.json"),
+        out("results/{patient}/calls/{unit}.error_profile.json"),
     params:
         mapq=config["calling"]["min_mapq"],
         baseq=config["calling"]["min_baseq"],
         variant_fraction=config["calling"]["error_profile_variant_fraction"],
     log:
-        out("logs/{patient}/call_error_profile/{patient}.log"),
+        out("logs/{patient}/call_error_profile/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/call_error_profile/{patient}.tsv")
+        out("benchmarks/{patient}/call_error_profile/{unit}.tsv")
     # Between the calling shards and everything else: classification waits for it, so it takes the
     # first core the shards free (on a 1-Mb panel it is the longest step after alignment).
     priority: CRITICAL_PATH_PRIORITY - 1.5
@@ -90,7 +90,7 @@ rule call_error_profile:
         mem_mb=res("call_error_profile")["mem_mb"],
         runtime=res("call_error_profile")["runtime"],
     message:
-        "call_error_profile: the tumour's measured substitution error rates ({wildcards.patient})"
+        "call_error_profile: the tumour's measured substitution error rates ({wildcards.unit})"
     run:
         run_script(rule, input, output, params, wildcards, log)
 
@@ -98,27 +98,27 @@ rule call_error_profile:
 rule call_classify:
     input:
         unpack(classify_resources),
-        candidates=out("results/{patient}/calls/{patient}.candidates.bcf"),
-        profile=out("results/{patient}/calls/{patient}.error_profile.json"),
+        candidates=out("results/{patient}/calls/{unit}.candidates.bcf"),
+        profile=out("results/{patient}/calls/{unit}.error_profile.json"),
         ref=REF_FASTA,
         fai=REF_FAI,
     output:
-        vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
-        tbi=out("results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"),
+        vcf=out("results/{patient}/calls/{unit}.somatic.vcf.gz"),
+        tbi=out("results/{patient}/calls/{unit}.somatic.vcf.gz.tbi"),
     params:
-        tumour=lambda wildcards: samplesheet.tumour_sample(SHEET, wildcards.patient),
+        tumour=lambda wildcards: unit_tumour(wildcards),
         normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
         somatic=config["somatic"],
         population_field=config["population"]["info_field"],
     log:
-        out("logs/{patient}/call_classify/{patient}.log"),
+        out("logs/{patient}/call_classify/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/call_classify/{patient}.tsv")
+        out("benchmarks/{patient}/call_classify/{unit}.tsv")
     threads: res("call_classify")["threads"]
     resources:
         mem_mb=res("call_classify")["mem_mb"],
         runtime=res("call_classify")["runtime"],
     message:
-        "call_classify: somatic model over the candidates of {wildcards.patient}"
+        "call_classify: somatic model over the candidates of {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)

@@ -73,12 +73,53 @@ def lane_bams(wildcards):
 
 
 def patient_bams(wildcards):
-    """Tumour first, then the normal if the patient has one (calling relies on this order)."""
-    samples = [sample_of(wildcards.patient, "tumour")]
-    normal = samplesheet.normal_sample(SHEET, wildcards.patient)
-    if normal:
-        samples.append(normal)
-    return expand(out("results/{patient}/align/{sample}.bam"), patient=wildcards.patient, sample=samples)
+    """The analysis' tumour first, then the patient's normal if there is one (calling relies on this order)."""
+    unit_tumour(wildcards)  # a clear error for a patient without a tumour sample
+    return expand(
+        out("results/{patient}/align/{sample}.bam"), patient=wildcards.patient, sample=unit_samples(wildcards)
+    )
+
+
+# --- analysis units: what gets its own calls and report (presis.inputs.samplesheet.analysis_units).
+# One tumour: the patient (results/P/calls/P.somatic.vcf.gz); several: each tumour sample by its own
+# name (results/P/calls/P-T2.somatic.vcf.gz), all against the patient's one normal, aligned once.
+
+
+def analysis_units(patient):
+    """unit -> tumour sample (None for a patient with tumour RNA alone)."""
+    return samplesheet.analysis_units(SHEET, patient)
+
+
+def unit_tumour(wildcards):
+    """The tumour sample of the analysis {unit} of {patient}; a clear error for an output that cannot exist."""
+    tumour = samplesheet.unit_tumour(SHEET, wildcards.patient, wildcards.unit)
+    if tumour is None:
+        raise ValueError(
+            f"patient {wildcards.patient} has no tumour sample in the sheet: there are no somatic calls and no DNA report for it"
+        )
+    return tumour
+
+
+def unit_samples(wildcards):
+    """The analysis' tumour (none for tumour RNA alone), then the patient's normal if there is one."""
+    tumour = samplesheet.unit_tumour(SHEET, wildcards.patient, wildcards.unit)
+    return [s for s in (tumour, samplesheet.normal_sample(SHEET, wildcards.patient)) if s]
+
+
+def tumour_bam(wildcards):
+    return out(f"results/{wildcards.patient}/align/{unit_tumour(wildcards)}.bam")
+
+
+def unit_info(wildcards):
+    """The patient's tumour type, sex and consent, with the purity of the analysis' own tumour sample."""
+    tumour = samplesheet.unit_tumour(SHEET, wildcards.patient, wildcards.unit)
+    return samplesheet.patient_info(SHEET, wildcards.patient, tumour)
+
+
+def other_tumours(wildcards):
+    """The patient's tumour samples other than the analysis' own (each has a report of its own)."""
+    tumour = samplesheet.unit_tumour(SHEET, wildcards.patient, wildcards.unit)
+    return [t for t in samplesheet.tumour_samples(SHEET, wildcards.patient) if t != tumour]
 
 
 def sample_of(patient, kind):
@@ -95,7 +136,9 @@ def sample_bam(patient, kind):
 
 
 def patient_samples(patient):
-    return [s for s in (samplesheet.tumour_sample(SHEET, patient), samplesheet.normal_sample(SHEET, patient)) if s]
+    """Every DNA sample of the patient: its tumour samples, then its normal."""
+    normal = samplesheet.normal_sample(SHEET, patient)
+    return samplesheet.tumour_samples(SHEET, patient) + ([normal] if normal else [])
 
 
 def read_group(wildcards):
@@ -108,23 +151,29 @@ def final_outputs():
     report of each patient with tumour RNA only; the RNA events table of each patient with tumour RNA."""
     targets = [out("results/provenance/effective_config.yaml")]
     for patient in PATIENTS:
-        if samplesheet.rna_sample(SHEET, patient):
-            targets.append(out(f"results/{patient}/report/{patient}.report.rna.tsv"))
-        if samplesheet.rna_sample(SHEET, patient) and not samplesheet.tumour_sample(SHEET, patient):
+        for unit, tumour in analysis_units(patient).items():
+            if rna_result(patient, unit):
+                targets.append(out(f"results/{patient}/report/{unit}.report.rna.tsv"))
+            if tumour is None:
+                targets += expand(
+                    out("results/{patient}/report/{unit}.report.{ext}"),
+                    patient=patient,
+                    unit=unit,
+                    ext=["html", "json", "tsv"],
+                )
+                continue
             targets += expand(
-                out("results/{patient}/report/{patient}.report.{ext}"), patient=patient, ext=["html", "json", "tsv"]
-            )
-        if samplesheet.tumour_sample(SHEET, patient):
-            targets += expand(
-                out("results/{patient}/report/{patient}.{ext}"),
+                out("results/{patient}/report/{unit}.{ext}"),
                 patient=patient,
+                unit=unit,
                 ext=["report.html", "report.json", "report.tsv", "fhir.json", "maf"],
             )
-            targets.append(out(f"results/{patient}/calls/{patient}.somatic.vcf.gz.tbi"))
-            if config["vardb"]["contribute"]:
-                targets.append(out(f"results/{patient}/vardb/{patient}.contribution.json"))
+            targets.append(out(f"results/{patient}/calls/{unit}.somatic.vcf.gz.tbi"))
             if config["copy_number"]["enabled"]:
-                targets.append(out(f"results/{patient}/cnv/{patient}.copy_number.tsv"))
+                targets.append(out(f"results/{patient}/cnv/{unit}.copy_number.tsv"))
+        # One contribution per patient, however many tumour samples (a person is counted once).
+        if samplesheet.tumour_samples(SHEET, patient) and config["vardb"]["contribute"]:
+            targets.append(out(f"results/{patient}/vardb/{patient}.contribution.json"))
         if samplesheet.normal_sample(SHEET, patient):
             targets.append(out(f"results/{patient}/calls/{patient}.germline.vcf.gz.tbi"))
             targets.append(out(f"results/{patient}/annotate/{patient}.germline.tsv"))
@@ -133,24 +182,25 @@ def final_outputs():
     return targets
 
 
-def identity_checked(patient):
-    """Tumour and normal are compared when the patient has both and sites are configured."""
+def identity_checked(patient, unit):
+    """Each tumour is compared with the normal when the patient has one and sites are configured."""
     return bool(
-        IDENTITY_SITES and samplesheet.tumour_sample(SHEET, patient) and samplesheet.normal_sample(SHEET, patient)
+        IDENTITY_SITES and samplesheet.unit_tumour(SHEET, patient, unit) and samplesheet.normal_sample(SHEET, patient)
     )
 
 
-def fastp_jsons(patient):
-    """sample -> the fastp reports of its lanes."""
+def fastp_jsons(patient, samples=None):
+    """sample -> the fastp reports of its lanes (every DNA sample of the patient unless ``samples``)."""
     return {
         s: expand(out("results/{p}/qc/{s}.{lane}.fastp.json"), p=patient, s=s, lane=samplesheet.lanes(SHEET, s))
-        for s in patient_samples(patient)
+        for s in (samples if samples is not None else patient_samples(patient))
     }
 
 
-def rna_result(patient):
-    """The patient's RNA result (rules/rna.smk), or {} without an RNA sample."""
-    sample = samplesheet.rna_sample(SHEET, patient)
+def rna_result(patient, unit):
+    """The RNA result (rules/rna.smk) of the analysis' tumour, or {} without an RNA sample of it."""
+    tumour = samplesheet.unit_tumour(SHEET, patient, unit)
+    sample = samplesheet.rna_sample(SHEET, patient, tumour) if tumour else samplesheet.rna_sample(SHEET, patient)
     return {"rna": out(f"results/{patient}/rna/{sample}.rna.json")} if sample else {}
 
 
@@ -166,20 +216,20 @@ def rna_trimmed(wildcards, read):
 
 
 def report_inputs(wildcards):
-    patient = wildcards.patient
-    if not samplesheet.tumour_sample(SHEET, patient):
+    patient, unit = wildcards.patient, wildcards.unit
+    if not samplesheet.unit_tumour(SHEET, patient, unit):
         # Tumour RNA only (report_build_rna): the RNA result, the KB and provenance.
         return {
-            **rna_result(patient),
+            **rna_result(patient, unit),
             **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
             "checksums": out("results/provenance/reference_checksums.json"),
             "versions": out("results/provenance/tool_versions.json"),
             "config": out("results/provenance/effective_config.yaml"),
         }
-    samples = patient_samples(patient)
+    samples = unit_samples(wildcards)
     inputs = {
-        "table": out(f"results/{patient}/interpret/{patient}.variants.tsv"),
-        "lod": out(f"results/{patient}/interpret/{patient}.lod.tsv"),
+        "table": out(f"results/{patient}/interpret/{unit}.variants.tsv"),
+        "lod": out(f"results/{patient}/interpret/{unit}.lod.tsv"),
         **{
             name: KB_INPUTS[name]
             for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema", "civic")
@@ -187,7 +237,7 @@ def report_inputs(wildcards):
         },
         **TRIALS_INPUTS,
         "performance": config["report"]["performance"],
-        "fastp": [f for files in fastp_jsons(patient).values() for f in files],
+        "fastp": [f for files in fastp_jsons(patient, samples).values() for f in files],
         "stats": [out(f"results/{patient}/qc/{s}.samtools_stats.txt") for s in samples],
         "regions": [out(f"results/{patient}/coverage/{s}.regions.bed.gz") for s in samples],
         "thresholds": [out(f"results/{patient}/coverage/{s}.thresholds.bed.gz") for s in samples],
@@ -195,23 +245,24 @@ def report_inputs(wildcards):
         "versions": out("results/provenance/tool_versions.json"),
         "config": out("results/provenance/effective_config.yaml"),
     }
-    if identity_checked(patient):
+    if identity_checked(patient, unit):
         # A failed check (identity: on_mismatch: stop) leaves no JSON, so no report is built.
-        inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
-    inputs.update(analysis_outputs(patient))
-    inputs.update(rna_result(patient))
+        inputs["identity"] = out(f"results/{patient}/qc/{unit}.identity.json")
+    inputs.update(analysis_outputs(patient, unit))
+    inputs.update(rna_result(patient, unit))
     if config["copy_number"]["enabled"]:
-        inputs["cnv"] = out(f"results/{patient}/cnv/{patient}.cnv.json")
+        inputs["cnv"] = out(f"results/{patient}/cnv/{unit}.cnv.json")
     return inputs
 
 
-def analysis_outputs(patient):
-    """The JSON of each analysis the level's `analyses:` switches on (rules/analyses.smk)."""
+def analysis_outputs(patient, unit):
+    """The JSON of each analysis the level's `analyses:` switches on (rules/analyses.smk); the
+    germline findings are the patient's (from the normal), the others the analysis' tumour's."""
     paths = {
-        "tmb": out(f"results/{patient}/tmb/{patient}.tmb.json"),
-        "msi": out(f"results/{patient}/msi/{patient}.msi.json"),
+        "tmb": out(f"results/{patient}/tmb/{unit}.tmb.json"),
+        "msi": out(f"results/{patient}/msi/{unit}.msi.json"),
         "germline": out(f"results/{patient}/germline/{patient}.germline_findings.json"),
-        "ffpe": out(f"results/{patient}/qc/{patient}.ffpe.json"),
+        "ffpe": out(f"results/{patient}/qc/{unit}.ffpe.json"),
     }
     return {name: path for name, path in paths.items() if config["analyses"][name]}
 
@@ -237,22 +288,30 @@ def classify_resources(wildcards):
 
 
 def vardb_inputs(wildcards):
-    """The filtered somatic table, the tumour's coverage, the germline table (with a normal), and
-    the identity check's JSON where there is one: a failed check (on_mismatch: stop) leaves none,
-    so a patient whose report is stopped contributes nothing either. Not the report itself, so the
-    contribution is written beside it rather than after it."""
+    """Of each of the patient's tumour samples: the filtered somatic table, the tumour's coverage,
+    the identity check's JSON where there is one, the RNA and copy-number results; and the
+    germline table (with a normal). A failed identity check (on_mismatch: stop) leaves no JSON, so
+    a patient with a stopped report contributes nothing either. Not the reports themselves, so the
+    contribution is written beside them rather than after them. One contribution per patient:
+    presis.vardb.contribution counts each variant once for the person."""
     patient = wildcards.patient
+    units = {unit: tumour for unit, tumour in analysis_units(patient).items() if tumour}
+    if not units:
+        raise ValueError(f"patient {patient} has no tumour sample in the sheet: it contributes nothing")
     inputs = {
-        "somatic": out(f"results/{patient}/filter/{patient}.variants.tsv"),
-        "thresholds": out(f"results/{patient}/coverage/{sample_of(patient, 'tumour')}.thresholds.bed.gz"),
+        "somatic": [out(f"results/{patient}/filter/{unit}.variants.tsv") for unit in units],
+        "thresholds": [out(f"results/{patient}/coverage/{tumour}.thresholds.bed.gz") for tumour in units.values()],
     }
-    if identity_checked(patient):
-        inputs["identity"] = out(f"results/{patient}/qc/{patient}.identity.json")
+    identity = [out(f"results/{patient}/qc/{unit}.identity.json") for unit in units if identity_checked(patient, unit)]
+    if identity:
+        inputs["identity"] = identity
     if samplesheet.normal_sample(SHEET, patient):
         inputs["germline"] = out(f"results/{patient}/annotate/{patient}.germline.tsv")
-    inputs.update(rna_result(patient))
+    rna = [rna_result(patient, unit)["rna"] for unit in units if rna_result(patient, unit)]
+    if rna:
+        inputs["rna"] = rna
     if config["copy_number"]["enabled"]:
-        inputs["cnv"] = out(f"results/{patient}/cnv/{patient}.cnv.json")
+        inputs["cnv"] = [out(f"results/{patient}/cnv/{unit}.cnv.json") for unit in units]
     return inputs
 
 
@@ -295,12 +354,11 @@ def multiqc_tool_files(wildcards=None):
             files += lanes
             files.append(out(f"results/{patient}/qc/{sample}.samtools_stats.txt"))
             files.append(out(f"results/{patient}/coverage/{sample}.mosdepth.summary.txt"))
-        for kind, present in (
-            ("somatic", samplesheet.tumour_sample(SHEET, patient)),
-            ("germline", samplesheet.normal_sample(SHEET, patient)),
-        ):
-            if present:
-                files.append(out(f"results/{patient}/qc/{patient}.{kind}.bcftools_stats.txt"))
+        for unit, tumour in analysis_units(patient).items():
+            if tumour:
+                files.append(out(f"results/{patient}/qc/{unit}.somatic.bcftools_stats.txt"))
+        if samplesheet.normal_sample(SHEET, patient):
+            files.append(out(f"results/{patient}/qc/{patient}.germline.bcftools_stats.txt"))
     return files
 
 
@@ -316,7 +374,8 @@ def multiqc_mosdepth_dists():
 
 def multiqc_reports(wildcards=None):
     return [
-        out(f"results/{patient}/report/{patient}.report.json")
+        out(f"results/{patient}/report/{unit}.report.json")
         for patient in PATIENTS
-        if samplesheet.tumour_sample(SHEET, patient)
+        for unit, tumour in analysis_units(patient).items()
+        if tumour
     ]

@@ -133,29 +133,27 @@ use rule cnv_reference_build as cnv_reference_flat with:
 
 rule cnv_fix_segment:
     input:
-        targets=lambda wildcards: out(
-            f"results/{wildcards.patient}/cnv/{sample_of(wildcards.patient, 'tumour')}.targetcoverage.cnn"
-        ),
+        targets=lambda wildcards: out(f"results/{wildcards.patient}/cnv/{unit_tumour(wildcards)}.targetcoverage.cnn"),
         antitargets=lambda wildcards: out(
-            f"results/{wildcards.patient}/cnv/{sample_of(wildcards.patient, 'tumour')}.antitargetcoverage.cnn"
+            f"results/{wildcards.patient}/cnv/{unit_tumour(wildcards)}.antitargetcoverage.cnn"
         ),
         reference=lambda wildcards: cnv_reference_choice(wildcards.patient)[1],
     output:
-        cnr=out("results/{patient}/cnv/{patient}.cnr"),
-        cns=out("results/{patient}/cnv/{patient}.cns"),
+        cnr=out("results/{patient}/cnv/{unit}.cnr"),
+        cns=out("results/{patient}/cnv/{unit}.cns"),
     params:
         method=config["copy_number"]["segment_method"],
         gc_correction=config["copy_number"]["gc_correction"],
     log:
-        out("logs/{patient}/cnv_fix_segment/{patient}.log"),
+        out("logs/{patient}/cnv_fix_segment/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/cnv_fix_segment/{patient}.tsv")
+        out("benchmarks/{patient}/cnv_fix_segment/{unit}.tsv")
     threads: res("cnv_fix_segment")["threads"]
     resources:
         mem_mb=res("cnv_fix_segment")["mem_mb"],
         runtime=res("cnv_fix_segment")["runtime"],
     message:
-        "cnv_fix_segment: CNVkit log2 ratios and segments of {wildcards.patient}"
+        "cnv_fix_segment: CNVkit log2 ratios and segments of {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)
 
@@ -163,27 +161,27 @@ rule cnv_fix_segment:
 rule cnv_genes:
     input:
         **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
-        cnr=out("results/{patient}/cnv/{patient}.cnr"),
+        cnr=out("results/{patient}/cnv/{unit}.cnr"),
         panel=PANEL_BED,
-        somatic=out("results/{patient}/filter/{patient}.variants.tsv"),
+        somatic=out("results/{patient}/filter/{unit}.variants.tsv"),
     output:
-        json=out("results/{patient}/cnv/{patient}.cnv.json"),
-        tsv=out("results/{patient}/cnv/{patient}.copy_number.tsv"),
+        json=out("results/{patient}/cnv/{unit}.cnv.json"),
+        tsv=out("results/{patient}/cnv/{unit}.copy_number.tsv"),
     params:
         settings=config["copy_number"],
         contigs=REFERENCE.get("contigs"),
-        info=lambda wildcards: samplesheet.patient_info(SHEET, wildcards.patient),
+        info=lambda wildcards: unit_info(wildcards),
         reference_kind=lambda wildcards: cnv_reference_choice(wildcards.patient)[0],
         reference_normals=lambda wildcards: cnv_reference_choice(wildcards.patient)[2],
     log:
-        out("logs/{patient}/cnv_genes/{patient}.log"),
+        out("logs/{patient}/cnv_genes/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/cnv_genes/{patient}.tsv")
+        out("benchmarks/{patient}/cnv_genes/{unit}.tsv")
     threads: res("cnv_genes")["threads"]
     resources:
         mem_mb=res("cnv_genes")["mem_mb"],
         runtime=res("cnv_genes")["runtime"],
     message:
-        "cnv_genes: gene-level copy-number calls of {wildcards.patient}"
+        "cnv_genes: gene-level copy-number calls of {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)

@@ -4,27 +4,27 @@
 
 rule exports_fhir:
     input:
-        report=out("results/{patient}/report/{patient}.report.json"),
+        report=out("results/{patient}/report/{unit}.report.json"),
     output:
         report(
-            out("results/{patient}/report/{patient}.fhir.json"),
+            out("results/{patient}/report/{unit}.fhir.json"),
             caption="../report/fhir.rst",
             category="Patient reports",
             subcategory="{patient}",
-            labels={"patient": "{patient}", "file": "FHIR Bundle"},
+            labels={"patient": "{patient}", "analysis": "{unit}", "file": "FHIR Bundle"},
         ),
     params:
         build=config["reference"]["build"],
     log:
-        out("logs/{patient}/exports_fhir/{patient}.log"),
+        out("logs/{patient}/exports_fhir/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/exports_fhir/{patient}.tsv")
+        out("benchmarks/{patient}/exports_fhir/{unit}.tsv")
     threads: res("exports_fhir")["threads"]
     resources:
         mem_mb=res("exports_fhir")["mem_mb"],
         runtime=res("exports_fhir")["runtime"],
     message:
-        "exports_fhir: FHIR Bundle of the report of {wildcards.patient}"
+        "exports_fhir: FHIR Bundle of the report of {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)
 
@@ -32,30 +32,30 @@ rule exports_fhir:
 rule exports_maf:
     input:
         # After the report, so the MAF never exists for a patient whose report was stopped.
-        report=out("results/{patient}/report/{patient}.report.json"),
-        table=out("results/{patient}/filter/{patient}.variants.tsv"),
-        vcf=out("results/{patient}/calls/{patient}.somatic.vcf.gz"),
+        report=out("results/{patient}/report/{unit}.report.json"),
+        table=out("results/{patient}/filter/{unit}.variants.tsv"),
+        vcf=out("results/{patient}/calls/{unit}.somatic.vcf.gz"),
     output:
         report(
-            out("results/{patient}/report/{patient}.maf"),
+            out("results/{patient}/report/{unit}.maf"),
             caption="../report/maf.rst",
             category="Patient reports",
             subcategory="{patient}",
-            labels={"patient": "{patient}", "file": "MAF"},
+            labels={"patient": "{patient}", "analysis": "{unit}", "file": "MAF"},
         ),
     params:
         build=config["reference"]["build"],
-        tumour=lambda wildcards: samplesheet.tumour_sample(SHEET, wildcards.patient),
+        tumour=lambda wildcards: unit_tumour(wildcards),
         normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
     log:
-        out("logs/{patient}/exports_maf/{patient}.log"),
+        out("logs/{patient}/exports_maf/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/exports_maf/{patient}.tsv")
+        out("benchmarks/{patient}/exports_maf/{unit}.tsv")
     threads: res("exports_maf")["threads"]
     resources:
         mem_mb=res("exports_maf")["mem_mb"],
         runtime=res("exports_maf")["runtime"],
     message:
-        "exports_maf: MAF of the PASS somatic calls of {wildcards.patient}"
+        "exports_maf: MAF of the PASS somatic calls of {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)

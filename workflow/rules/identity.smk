@@ -1,7 +1,8 @@
 # Sample identity: are the tumour and the normal from one person? Both are genotyped at the
 # configured common SNP sites inside the panel, and compared allowing for loss of
-# heterozygosity (presis/calling/identity.py). A mismatch stops the patient's report unless
-# identity: on_mismatch: warn. Tumour-only and germline-only patients are not checked.
+# heterozygosity (presis/calling/identity.py). A mismatch stops the report unless
+# identity: on_mismatch: warn. Each tumour sample of a patient is checked against the normal
+# ({unit}: common.smk). Tumour-only and germline-only patients are not checked.
 
 
 rule identity_sites:
@@ -35,21 +36,21 @@ rule identity_sites:
 
 rule identity_bcftools:
     input:
-        tumour=lambda wildcards: sample_bam(wildcards.patient, "tumour"),
+        tumour=lambda wildcards: tumour_bam(wildcards),
         normal=lambda wildcards: sample_bam(wildcards.patient, "normal"),
         ref=REF_FASTA,
         sites=out("results/reference/identity/sites.vcf.gz"),
         alleles=out("results/reference/identity/sites.alleles.tsv.gz"),
         tbi=out("results/reference/identity/sites.alleles.tsv.gz.tbi"),
     output:
-        out("results/{patient}/qc/{patient}.identity.bcf"),
+        out("results/{patient}/qc/{unit}.identity.bcf"),
     params:
         mapq=config["calling"]["min_mapq"],
         baseq=config["calling"]["min_baseq"],
     log:
-        out("logs/{patient}/identity_bcftools/{patient}.log"),
+        out("logs/{patient}/identity_bcftools/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/identity_bcftools/{patient}.tsv")
+        out("benchmarks/{patient}/identity_bcftools/{unit}.tsv")
     threads: res("identity_bcftools")["threads"]
     resources:
         mem_mb=res("identity_bcftools")["mem_mb"],
@@ -57,7 +58,7 @@ rule identity_bcftools:
     conda:
         "../../envs/bcftools.yaml"
     message:
-        "identity_bcftools: genotype tumour and normal of {wildcards.patient} at the identity sites"
+        "identity_bcftools: genotype tumour ({wildcards.unit}) and normal of {wildcards.patient} at the identity sites"
     shell:
         # -C alleles: genotypes for the site's own alleles; -G -: each sample called alone, so
         # one sample's reads never pull the other's genotype (hom-ref sites are kept).
@@ -70,18 +71,18 @@ rule identity_bcftools:
 
 rule identity_check:
     input:
-        genotypes=out("results/{patient}/qc/{patient}.identity.bcf"),
+        genotypes=out("results/{patient}/qc/{unit}.identity.bcf"),
         alleles=out("results/reference/identity/sites.alleles.tsv.gz"),
     output:
-        out("results/{patient}/qc/{patient}.identity.json"),
+        out("results/{patient}/qc/{unit}.identity.json"),
     params:
-        tumour=lambda wildcards: sample_of(wildcards.patient, "tumour"),
+        tumour=lambda wildcards: unit_tumour(wildcards),
         normal=lambda wildcards: sample_of(wildcards.patient, "normal"),
         identity=config["identity"],
     log:
-        out("logs/{patient}/identity_check/{patient}.log"),
+        out("logs/{patient}/identity_check/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/identity_check/{patient}.tsv")
+        out("benchmarks/{patient}/identity_check/{unit}.tsv")
     threads: res("identity_check")["threads"]
     resources:
         mem_mb=res("identity_check")["mem_mb"],
@@ -89,6 +90,6 @@ rule identity_check:
     conda:
         "../../envs/python.yaml"
     message:
-        "identity_check: is the normal of {wildcards.patient} from the tumour's person?"
+        "identity_check: is the normal of {wildcards.patient} from the person of tumour {params.tumour}?"
     script:
         "../scripts/identity_check.py"

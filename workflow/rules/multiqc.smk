@@ -3,15 +3,15 @@
 # pinned Python environment (requirements.txt), run offline (config/multiqc_config.yaml).
 rule qc_bcftools_stats:
     input:
-        vcf=out("results/{patient}/calls/{patient}.{kind}.vcf.gz"),
+        vcf=out("results/{patient}/calls/{unit}.{kind}.vcf.gz"),
     output:
-        out("results/{patient}/qc/{patient}.{kind}.bcftools_stats.txt"),
+        out("results/{patient}/qc/{unit}.{kind}.bcftools_stats.txt"),
     wildcard_constraints:
         kind="somatic|germline",
     log:
-        out("logs/{patient}/qc_bcftools_stats/{patient}.{kind}.log"),
+        out("logs/{patient}/qc_bcftools_stats/{unit}.{kind}.log"),
     benchmark:
-        out("benchmarks/{patient}/qc_bcftools_stats/{patient}.{kind}.tsv")
+        out("benchmarks/{patient}/qc_bcftools_stats/{unit}.{kind}.tsv")
     threads: res("qc_bcftools_stats")["threads"]
     resources:
         mem_mb=res("qc_bcftools_stats")["mem_mb"],
@@ -19,7 +19,7 @@ rule qc_bcftools_stats:
     conda:
         "../../envs/bcftools.yaml"
     message:
-        "qc_bcftools_stats: {wildcards.kind} calls of {wildcards.patient}"
+        "qc_bcftools_stats: {wildcards.kind} calls of {wildcards.unit}"
     shell:
         "bcftools stats {input.vcf:q} > {output:q} 2> {log:q}"
 

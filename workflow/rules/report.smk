@@ -59,66 +59,69 @@ rule report_build:
         schema=workflow.source_path("../../config/schemas/report.schema.json"),
     output:
         html=report(
-            out("results/{patient}/report/{patient}.report.html"),
+            out("results/{patient}/report/{unit}.report.html"),
             caption="../report/patient_report.rst",
             category="Patient reports",
             subcategory="{patient}",
-            labels={"patient": "{patient}", "file": "tumour report (HTML)"},
+            labels={"patient": "{patient}", "analysis": "{unit}", "file": "tumour report (HTML)"},
         ),
         json=report(
-            out("results/{patient}/report/{patient}.report.json"),
+            out("results/{patient}/report/{unit}.report.json"),
             caption="../report/report_json.rst",
             category="Patient reports",
             subcategory="{patient}",
-            labels={"patient": "{patient}", "file": "tumour report (JSON)"},
+            labels={"patient": "{patient}", "analysis": "{unit}", "file": "tumour report (JSON)"},
         ),
         tsv=report(
-            out("results/{patient}/report/{patient}.report.tsv"),
+            out("results/{patient}/report/{unit}.report.tsv"),
             caption="../report/report_json.rst",
             category="Patient reports",
             subcategory="{patient}",
-            labels={"patient": "{patient}", "file": "tumour report (TSV)"},
+            labels={"patient": "{patient}", "analysis": "{unit}", "file": "tumour report (TSV)"},
         ),
     params:
-        samples=lambda wildcards: patient_samples(wildcards.patient),
-        fastp=lambda wildcards: fastp_jsons(wildcards.patient),
-        info=lambda wildcards: samplesheet.patient_info(SHEET, wildcards.patient),
-        tumour=lambda wildcards: samplesheet.tumour_sample(SHEET, wildcards.patient),
+        samples=lambda wildcards: unit_samples(wildcards),
+        fastp=lambda wildcards: fastp_jsons(wildcards.patient, unit_samples(wildcards)),
+        info=lambda wildcards: unit_info(wildcards),
+        # None for a patient with tumour RNA alone (report_build.py then builds the RNA-only report).
+        tumour=lambda wildcards: samplesheet.unit_tumour(SHEET, wildcards.patient, wildcards.unit),
         normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
+        # The patient's other tumour samples, each analysed separately (named in the header).
+        other_tumours=lambda wildcards: other_tumours(wildcards),
     log:
-        out("logs/{patient}/report_build/{patient}.log"),
+        out("logs/{patient}/report_build/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/report_build/{patient}.tsv")
+        out("benchmarks/{patient}/report_build/{unit}.tsv")
     threads: res("report_build")["threads"]
     resources:
         mem_mb=res("report_build")["mem_mb"],
         runtime=res("report_build")["runtime"],
     message:
-        "report_build: tumour report for {wildcards.patient}"
+        "report_build: tumour report for {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)
 
 
 rule report_rna_tsv:
     input:
-        unpack(lambda wildcards: rna_result(wildcards.patient)),
+        unpack(lambda wildcards: rna_result(wildcards.patient, wildcards.unit)),
     output:
         tsv=report(
-            out("results/{patient}/report/{patient}.report.rna.tsv"),
+            out("results/{patient}/report/{unit}.report.rna.tsv"),
             caption="../report/report_rna_tsv.rst",
             category="Patient reports",
             subcategory="{patient}",
-            labels={"patient": "{patient}", "file": "RNA events (TSV)"},
+            labels={"patient": "{patient}", "analysis": "{unit}", "file": "RNA events (TSV)"},
         ),
     log:
-        out("logs/{patient}/report_rna_tsv/{patient}.log"),
+        out("logs/{patient}/report_rna_tsv/{unit}.log"),
     benchmark:
-        out("benchmarks/{patient}/report_rna_tsv/{patient}.tsv")
+        out("benchmarks/{patient}/report_rna_tsv/{unit}.tsv")
     threads: res("report_rna_tsv")["threads"]
     resources:
         mem_mb=res("report_rna_tsv")["mem_mb"],
         runtime=res("report_rna_tsv")["runtime"],
     message:
-        "report_rna_tsv: RNA events table for {wildcards.patient}"
+        "report_rna_tsv: RNA events table for {wildcards.unit}"
     run:
         run_script(rule, input, output, params, wildcards, log)

@@ -7,5 +7,5 @@ from presis.step_runner import SCRIPTS, step_log
 
 log = step_log(snakemake)
 name = "report_build_dna" if snakemake.params.tumour else "report_build_rna"
-log.info("report of patient %s: %s", snakemake.wildcards.patient, name)
+log.info("report %s of patient %s: %s", snakemake.wildcards.unit, snakemake.wildcards.patient, name)
 runpy.run_path(str(SCRIPTS / f"{name}.py"), init_globals={"snakemake": snakemake}, run_name=f"presis_step_{name}")

@@ -54,6 +54,7 @@ report = build_report(
     performance=yaml.safe_load(Path(inputs.performance).read_text()),
     provenance=provenance,
     config=config,
+    other_tumours=params.other_tumours,
 )
 # The level's analyses (TMB, MSI, germline findings, FFPE) and the limit of detection per target.
 report = add_sections(

@@ -19,23 +19,32 @@ try:
 except InputError as error:
     log.error("%s", error)
     sys.exit(f"vardb_contribution: {error}")
+
+
+def each(name: str) -> list[str]:
+    """The input's files, one per tumour sample of the patient (empty when not an input)."""
+    files = snakemake.input.get(name)
+    return [] if not files else [files] if isinstance(files, str) else list(files)
+
+
+# One contribution for the person: a variant carried by several of their tumour samples counts once.
 data = contribution.build_contribution(
     key=contributor_key(snakemake.wildcards.patient, secret),
     build=snakemake.params.build,
     level=snakemake.params.level,
     tumour_type=snakemake.params.tumour_type,
-    somatic=contribution.read_table(snakemake.input.somatic),
+    somatic=[contribution.read_table(path) for path in each("somatic")],
     germline=contribution.read_table(snakemake.input.get("germline")),
-    thresholds=contribution.read_thresholds(snakemake.input.thresholds),
+    thresholds=[contribution.read_thresholds(path) for path in each("thresholds")],
     contigs=ContigMap.load(snakemake.params.contigs),
     demo_key=is_demo_secret(secret),
-    rna=json.loads(Path(snakemake.input.rna).read_text()) if snakemake.input.get("rna") else None,
-    copy_number=json.loads(Path(snakemake.input.cnv).read_text()) if snakemake.input.get("cnv") else None,
+    rna=[json.loads(Path(path).read_text()) for path in each("rna")] or None,
+    copy_number=[json.loads(Path(path).read_text()) for path in each("cnv")] or None,
 )
 if data["demo_key"]:
     log.warning("keyed with the public demo secret: set the hospital's own before sending (docs/usage.md)")
 with open(snakemake.output[0], "w") as fh:
     fh.write(contribution.dumps(data))
 origins = [v["origin"] for v in data["variants"]]
-log.info("contribution: %d somatic and %d germline variants, %d panel regions",
+log.info("contribution of %d tumour sample(s): %d somatic and %d germline variants, %d panel regions", len(each("somatic")),
              origins.count("somatic"), origins.count("germline"), len(data["regions"]))  # fmt: skip

@@ -45,11 +45,16 @@ COLUMNS = [
     "purity",
     "sex",
     "germline_consent",
+    "tumour_sample",
 ]
 NAME_COLUMNS = ("patient", "sample", "lane")
 FASTQ_COLUMNS = ("fastq_1", "fastq_2")
 # Properties of the patient, not of one sample: must agree across the patient's rows.
-PATIENT_COLUMNS = ("tumour_type", "purity", "sex", "germline_consent")
+PATIENT_COLUMNS = ("tumour_type", "sex", "germline_consent")
+# Properties of one sample: must agree across the sample's rows (its lanes). Purity is the tumour
+# sample's (a primary and a relapse differ); with one tumour it may stand on any of the patient's
+# rows, as before several tumours per patient were possible.
+SAMPLE_COLUMNS = ("purity", "tumour_sample")
 DEFAULT_LANE = "L001"
 DEFAULT_CONSENT = "no"
 # Mirrors $defs/name in the schema (a test keeps them equal); used to name the bad characters.
@@ -93,8 +98,11 @@ def load_sheet(path: str | Path, check_files: bool = True) -> pd.DataFrame:
 
     Columns: patient, sample, type, lane (L001 when not given), fastq_1, fastq_2 (absolute
     paths), tumour_type, purity (float, NaN when not given), sex ('' when not given),
-    germline_consent ('yes'/'no', default 'no'). The patient columns tumour_type, purity,
+    germline_consent ('yes'/'no', default 'no'), tumour_sample. The patient columns tumour_type,
     sex and germline_consent hold the patient's value on each of the patient's rows.
+    tumour_sample is the tumour sample a row belongs to: a tumour row's own sample, an rna row's
+    named (or the patient's only) tumour, '' on normal rows; purity is that tumour's purity
+    (on normal rows: the only tumour's, NaN when the patient has several).
     ``check_files=False`` skips opening the FASTQs (their paths are still checked).
 
     Raises one InputError (source: the sheet path) listing every problem found.
@@ -384,6 +392,8 @@ def cross_row_problems(rows: list[Row], invalid: Invalid) -> list[str]:
         + sample_identity_problems(rows, invalid)
         + samples_per_patient_problems(rows, invalid)
         + patient_value_problems(rows, invalid)
+        + sample_value_problems(rows, invalid)
+        + tumour_link_problems(rows, invalid)
     )
 
 
@@ -436,18 +446,38 @@ def sample_identity_problems(rows: list[Row], invalid: Invalid) -> list[str]:
     return problems
 
 
-def samples_per_patient_problems(rows: list[Row], invalid: Invalid) -> list[str]:
-    """At most one tumour, one normal and one RNA sample per patient."""
-    by_patient_type: dict[tuple[str, str], list[Row]] = defaultdict(list)
+def tumours_by_patient(rows: list[Row], invalid: Invalid) -> dict[str, list[str]]:
+    """patient -> its tumour samples, in the order of the sheet."""
+    tumours: dict[str, list[str]] = defaultdict(list)
     for row in first_row_of_samples(rows, invalid).values():
-        by_patient_type[(row.get("patient"), row.get("type"))].append(row)
+        if row.get("type") == "tumour":
+            tumours[row.get("patient")].append(row.get("sample"))
+    return tumours
+
+
+def samples_per_patient_problems(rows: list[Row], invalid: Invalid) -> list[str]:
+    """Any number of tumours (each its own analysis against the patient's normal), at most one
+    normal, and at most one RNA sample per tumour (one per patient when it names no tumour)."""
+    groups: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    for row in first_row_of_samples(rows, invalid).values():
+        if row.get("type") == "tumour":
+            continue
+        # An RNA sample is counted per tumour it names (one per patient when it names none).
+        link = row.get("tumour_sample") if row.get("type") == "rna" else ""
+        groups[(row.get("patient"), row.get("type"), link)].append(row)
     problems = []
-    for (patient, kind), samples in by_patient_type.items():
+    for (patient, kind, link), samples in groups.items():
         kept = samples[0]
         for extra in samples[1:]:
+            if kind == "rna" and link:
+                problems.append(
+                    f"{extra.where('sample')}: patient {patient} already has rna sample {kept.get('sample')} of "
+                    f"tumour {link} on {kept.at()}; a tumour sample has at most one tumour RNA sample (give its "
+                    f"lanes as rows of one sample) — keep one rna sample per tumour sample in this sheet"
+                )
+                continue
             why = {
-                "tumour": "a second tumour is not supported yet",
-                "normal": "a patient has at most one normal",
+                "normal": "a patient has at most one normal, shared by all of the patient's tumour samples",
                 "rna": "a patient has at most one tumour RNA sample (give its lanes as rows of one sample)",
             }.get(kind, f"a patient has at most one {kind} sample")
             problems.append(
@@ -463,14 +493,18 @@ def patient_value(row: Row, column: str) -> Any:
 
 
 def patient_value_problems(rows: list[Row], invalid: Invalid) -> list[str]:
-    """tumour_type, purity, sex and consent describe the patient: given twice, they must agree."""
+    """tumour_type, sex and consent describe the patient: given twice, they must agree; so must
+    purity for a patient with one tumour (several tumours: sample_value_problems)."""
+    tumours = tumours_by_patient(rows, invalid)
     problems = []
-    for column in PATIENT_COLUMNS:
+    for column in (*PATIENT_COLUMNS, "purity"):
         first: dict[str, Row] = {}
         for row in rows:
             if not usable(row, invalid, "patient", column):
                 continue
             patient = row.get("patient")
+            if column == "purity" and len(tumours.get(patient, [])) > 1:
+                continue
             origin = first.setdefault(patient, row)
             if patient_value(row, column) != patient_value(origin, column):
                 problems.append(
@@ -478,6 +512,68 @@ def patient_value_problems(rows: list[Row], invalid: Invalid) -> list[str]:
                     f"{column} describes patient {patient}: give the same value on each of the patient's rows, "
                     f"or leave it empty on all but one"
                 )
+    return problems
+
+
+def sample_value_problems(rows: list[Row], invalid: Invalid) -> list[str]:
+    """purity and tumour_sample describe one sample: given on two of its rows (lanes), they must
+    agree. For a patient with one tumour, purity still describes the patient's only tumour on any
+    of the patient's rows (sheets written before several tumours per patient stay valid); with
+    several tumours it belongs on the tumour's own rows."""
+    tumours = tumours_by_patient(rows, invalid)
+    problems = []
+    for column in SAMPLE_COLUMNS:
+        first: dict[str, Row] = {}
+        for row in rows:
+            if not usable(row, invalid, "patient", "sample", "type", column):
+                continue
+            several = len(tumours.get(row.get("patient"), [])) > 1
+            if column == "purity" and not several:
+                continue  # one tumour: checked across the patient's rows (patient_value_problems)
+            if column == "purity" and row.get("type") != "tumour":
+                problems.append(
+                    f"{row.where(column)}: purity on a {row.get('type')} row, but patient {row.get('patient')} has "
+                    f"several tumour samples ({', '.join(tumours[row.get('patient')])}) — give each tumour's purity "
+                    f"on that tumour sample's own rows and leave this cell empty"
+                )
+                continue
+            origin = first.setdefault(row.get("sample"), row)
+            if patient_value(row, column) != patient_value(origin, column):
+                problems.append(
+                    f"{row.where(column)}: {row.get(column)!r} differs from {origin.get(column)!r} on {origin.at()} — "
+                    f"{column} describes sample {row.get('sample')}: give the same value on each of its rows (lanes), "
+                    f"or leave it empty on all but one"
+                )
+    return problems
+
+
+def tumour_link_problems(rows: list[Row], invalid: Invalid) -> list[str]:
+    """tumour_sample says which tumour an RNA sample comes from: only on rna rows; it must name a
+    tumour sample of the same patient, and is required when that patient has several."""
+    tumours = tumours_by_patient(rows, invalid)
+    problems = []
+    for row in rows:
+        if not usable(row, invalid, "patient", "type") or "tumour_sample" in invalid[row.number]:
+            continue
+        patient, named = row.get("patient"), row.get("tumour_sample")
+        own = tumours.get(patient, [])
+        listed = ", ".join(own)
+        if named and row.get("type") != "rna":
+            problems.append(
+                f"{row.where('tumour_sample')}: given on a {row.get('type')} row — tumour_sample names the tumour "
+                f"an rna row belongs to: leave it empty here"
+            )
+        elif named and named not in own:
+            has = f"its tumour samples are {listed}" if own else "it has no tumour sample in this sheet"
+            problems.append(
+                f"{row.where('tumour_sample')}: {named!r} is not a tumour sample of patient {patient} ({has}) — "
+                f"name the tumour sample this RNA comes from, as written in the sample column of its tumour rows"
+            )
+        elif not named and row.get("type") == "rna" and len(own) > 1:
+            problems.append(
+                f"{row.where('tumour_sample')}: is empty, but patient {patient} has several tumour samples "
+                f"({listed}) — name the tumour sample this RNA comes from"
+            )
     return problems
 
 
@@ -536,32 +632,68 @@ def file_problems(rows: list[Row], invalid: Invalid, folder: Path) -> list[str]:
 
 
 def patient_values(rows: list[Row]) -> dict[str, dict[str, Any]]:
-    """patient -> tumour_type, purity, sex, germline_consent: the first value given on any
-    of the patient's rows (the checks made them agree), else '', NaN, '' and 'no'."""
+    """patient -> tumour_type, sex, germline_consent: the first value given on any of the
+    patient's rows (the checks made them agree), else '', '' and 'no'."""
     given: dict[str, dict[str, Any]] = {}
     for row in rows:
         found = given.setdefault(row.get("patient"), {})
         for column in PATIENT_COLUMNS:
             if row.get(column) and column not in found:
                 found[column] = patient_value(row, column)
-    defaults = {"tumour_type": "", "purity": math.nan, "sex": "", "germline_consent": DEFAULT_CONSENT}
+    defaults = {"tumour_type": "", "sex": "", "germline_consent": DEFAULT_CONSENT}
     return {patient: {**defaults, **found} for patient, found in given.items()}
+
+
+def tumour_purities(rows: list[Row]) -> tuple[dict[str, str], dict[str, float]]:
+    """(row's tumour sample by (patient, sample), purity by tumour sample). With one tumour its
+    purity is the first given on any of the patient's rows; with several, on the tumour's rows."""
+    tumours: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.get("type") == "tumour" and row.get("sample") not in tumours[row.get("patient")]:
+            tumours[row.get("patient")].append(row.get("sample"))
+    purity: dict[str, float] = {}
+    for row in rows:
+        own = tumours[row.get("patient")]
+        if row.get("type") == "tumour":
+            tumour = row.get("sample")
+        elif len(own) == 1:
+            tumour = own[0]
+        else:
+            continue
+        if row.get("purity") and tumour not in purity:
+            purity[tumour] = patient_value(row, "purity")
+    return tumours, purity
+
+
+def row_tumour(row: Row, tumours: dict[str, list[str]]) -> str:
+    own = tumours.get(row.get("patient"), [])
+    if row.get("type") == "tumour":
+        return row.get("sample")
+    if row.get("type") == "rna":
+        return row.get("tumour_sample") or (own[0] if len(own) == 1 else "")
+    return own[0] if len(own) == 1 else ""
 
 
 def to_frame(rows: list[Row], folder: Path) -> pd.DataFrame:
     info = patient_values(rows)
-    records = [
-        {
-            "patient": row.get("patient"),
-            "sample": row.get("sample"),
-            "type": row.get("type"),
-            "lane": row.lane,
-            "fastq_1": resolve(row.get("fastq_1"), folder),
-            "fastq_2": resolve(row.get("fastq_2"), folder),
-            **info[row.get("patient")],
-        }
-        for row in rows
-    ]
+    tumours, purity = tumour_purities(rows)
+    records = []
+    for row in rows:
+        tumour = row_tumour(row, tumours)
+        records.append(
+            {
+                "patient": row.get("patient"),
+                "sample": row.get("sample"),
+                "type": row.get("type"),
+                "lane": row.lane,
+                "fastq_1": resolve(row.get("fastq_1"), folder),
+                "fastq_2": resolve(row.get("fastq_2"), folder),
+                **info[row.get("patient")],
+                "purity": purity.get(tumour, math.nan),
+                # A normal row has no tumour of its own (it serves each of the patient's tumours).
+                "tumour_sample": tumour if row.get("type") != "normal" else "",
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     frame["purity"] = frame["purity"].astype(float)
     return frame
@@ -592,16 +724,51 @@ def samples_of_type(sheet: pd.DataFrame, patient: str, kind: str) -> str | None:
 
 
 def tumour_sample(sheet: pd.DataFrame, patient: str) -> str | None:
+    """The patient's tumour sample (ValueError when the patient has several: see analysis_units)."""
     return samples_of_type(sheet, patient, "tumour")
+
+
+def tumour_samples(sheet: pd.DataFrame, patient: str) -> list[str]:
+    """The patient's tumour samples in the order of the sheet."""
+    rows = patient_rows(sheet, patient)
+    return [str(name) for name in dict.fromkeys(rows.loc[rows["type"] == "tumour", "sample"])]
+
+
+def analysis_units(sheet: pd.DataFrame, patient: str) -> dict[str, str | None]:
+    """unit -> tumour sample: what gets its own calls and report, named in the file names.
+
+    One tumour: the patient itself (results/P/calls/P.somatic.vcf.gz, as always); several: each
+    tumour sample under its own name (results/P/calls/P-T2.somatic.vcf.gz). A patient with tumour
+    RNA alone: the patient, without a tumour sample. A germline-only patient: none."""
+    tumours = tumour_samples(sheet, patient)
+    if len(tumours) > 1:
+        return {tumour: tumour for tumour in tumours}
+    if tumours:
+        return {patient: tumours[0]}
+    return {patient: None} if rna_sample(sheet, patient) else {}
+
+
+def unit_tumour(sheet: pd.DataFrame, patient: str, unit: str) -> str | None:
+    """The tumour sample of an analysis unit (None for an RNA-only patient)."""
+    units = analysis_units(sheet, patient)
+    if unit not in units:
+        named = ", ".join(units) or "none: the patient has no tumour sample"
+        raise ValueError(f"{unit!r} is not an analysis of patient {patient} (its analyses: {named})")
+    return units[unit]
 
 
 def normal_sample(sheet: pd.DataFrame, patient: str) -> str | None:
     return samples_of_type(sheet, patient, "normal")
 
 
-def rna_sample(sheet: pd.DataFrame, patient: str) -> str | None:
-    """The patient's tumour RNA sample (fusions, exon skipping), if any."""
-    return samples_of_type(sheet, patient, "rna")
+def rna_sample(sheet: pd.DataFrame, patient: str, tumour: str | None = None) -> str | None:
+    """The tumour RNA sample (fusions, exon skipping) of the patient, or of one of its tumour
+    samples when ``tumour`` is given, if any."""
+    if tumour is None:
+        return samples_of_type(sheet, patient, "rna")
+    rows = patient_rows(sheet, patient)
+    names = list(dict.fromkeys(rows.loc[(rows["type"] == "rna") & (rows["tumour_sample"] == tumour), "sample"]))
+    return str(names[0]) if names else None
 
 
 def lanes(sheet: pd.DataFrame, sample: str) -> list[str]:
@@ -612,9 +779,15 @@ def lanes(sheet: pd.DataFrame, sample: str) -> list[str]:
     return [str(lane) for lane in dict.fromkeys(found)]
 
 
-def patient_info(sheet: pd.DataFrame, patient: str) -> dict[str, Any]:
-    """tumour_type, purity, sex (None when not given) and germline_consent ('yes'/'no')."""
-    first = patient_rows(sheet, patient).iloc[0]
+def patient_info(sheet: pd.DataFrame, patient: str, tumour: str | None = None) -> dict[str, Any]:
+    """tumour_type, purity, sex (None when not given) and germline_consent ('yes'/'no'); the
+    purity is ``tumour``'s when given, else the patient's only tumour's."""
+    rows = patient_rows(sheet, patient)
+    if tumour is not None:
+        rows = rows[rows["sample"] == tumour]
+        if rows.empty:
+            raise ValueError(f"patient {patient!r} has no sample {tumour!r}")
+    first = rows.iloc[0]
     purity = float(first["purity"])
     return {
         "tumour_type": first["tumour_type"] or None,

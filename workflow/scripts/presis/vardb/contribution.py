@@ -52,20 +52,30 @@ def _variant(row: pd.Series, contigs: ContigMap, origin: str, vaf: float) -> dic
     }  # fmt: skip
 
 
-def somatic_variants(table: pd.DataFrame, contigs: ContigMap) -> list[dict]:
-    """The somatic calls of the filtered table inside the panel (the regions give the denominator);
-    reporting filters (consequence, report VAF) do not matter for a frequency."""
+def somatic_entries(table: pd.DataFrame, contigs: ContigMap) -> list[tuple[float, dict]]:
+    """(VAF, variant) of the somatic calls of the filtered table inside the panel (the regions give
+    the denominator); reporting filters (consequence, report VAF) do not matter for a frequency."""
     called = table[(table["status"] == "somatic") & table["in_panel"].astype(str).isin(["True", "true", "1"])]
-    return [_variant(row, contigs, "somatic", row["tumour_vaf"]) for _, row in called.iterrows()]
+    return [
+        (float(row["tumour_vaf"]), _variant(row, contigs, "somatic", row["tumour_vaf"])) for _, row in called.iterrows()
+    ]
 
 
-def germline_variants(table: pd.DataFrame | None, contigs: ContigMap) -> list[dict]:
-    """PASS germline calls of the matched normal (called on the panel only). Tumour-only
-    'likely germline' calls are not contributed: without a normal their origin is a guess."""
+def somatic_variants(table: pd.DataFrame, contigs: ContigMap) -> list[dict]:
+    return [variant for _, variant in somatic_entries(table, contigs)]
+
+
+def germline_entries(table: pd.DataFrame | None, contigs: ContigMap) -> list[tuple[float, dict]]:
+    """(VAF, variant) of the PASS germline calls of the matched normal (called on the panel only).
+    Tumour-only 'likely germline' calls are not contributed: without a normal their origin is a guess."""
     if table is None:
         return []
     called = table[(table["filters"] == "PASS") & table["zygosity"].isin(GERMLINE_ZYGOSITY)]
-    return [_variant(row, contigs, "germline", row["vaf"]) for _, row in called.iterrows()]
+    return [(float(row["vaf"]), _variant(row, contigs, "germline", row["vaf"])) for _, row in called.iterrows()]
+
+
+def germline_variants(table: pd.DataFrame | None, contigs: ContigMap) -> list[dict]:
+    return [variant for _, variant in germline_entries(table, contigs)]
 
 
 def callable_regions(thresholds: pd.DataFrame, contigs: ContigMap, depth: int = CALLABLE_DEPTH) -> list[dict]:
@@ -102,23 +112,57 @@ def copy_number_events(copy_number: dict) -> list[dict]:
     ]
 
 
+def _tumours(value: Any) -> list:
+    """One tumour sample's result, or a list of them (one per tumour sample of the patient)."""
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def person_variants(per_tumour: list[list[dict]], germline: list[dict]) -> list[dict]:
+    """One entry per variant and origin for the person, however many of their tumour samples
+    carry it (a primary and a relapse sharing a mutation count once in every frequency): of
+    repeats, the entry of the highest VAF is kept (the tumour that shows it most clearly)."""
+    unique: dict[tuple, tuple[float, dict]] = {}
+    for vaf, variant in [entry for tumour in per_tumour for entry in tumour] + germline:
+        key = (variant["chrom"], variant["pos"], variant["ref"], variant["alt"], variant["origin"])
+        if key not in unique or vaf >= unique[key][0]:
+            unique[key] = (vaf, variant)
+    return [unique[key][1] for key in sorted(unique)]
+
+
+def person_regions(per_tumour: list[list[dict]]) -> list[dict]:
+    """Per panel region, the callable bases of the person: the most any of their tumour samples
+    reached (the denominator counts the person once, like the numerator)."""
+    if len(per_tumour) == 1:
+        return per_tumour[0]
+    best: dict[tuple, dict] = {}
+    for regions in per_tumour:
+        for region in regions:
+            key = (region["chrom"], region["start"], region["end"])
+            if key not in best or region["callable_bases"] > best[key]["callable_bases"]:
+                best[key] = region
+    return [best[key] for key in sorted(best)]
+
+
 def build_contribution(
     key: str,
     build: str,
     level: int,
     tumour_type: str | None,
-    somatic: pd.DataFrame,
+    somatic: pd.DataFrame | list[pd.DataFrame],
     germline: pd.DataFrame | None,
-    thresholds: pd.DataFrame,
+    thresholds: pd.DataFrame | list[pd.DataFrame],
     contigs: ContigMap,
     demo_key: bool = False,
-    rna: dict | None = None,
-    copy_number: dict | None = None,
+    rna: dict | list[dict] | None = None,
+    copy_number: dict | list[dict] | None = None,
 ) -> dict:
-    """The contribution (validated): one entry per variant and origin, sorted, so the same
-    results always give the same file."""
-    variants = somatic_variants(somatic, contigs) + germline_variants(germline, contigs)
-    unique = {(v["chrom"], v["pos"], v["ref"], v["alt"], v["origin"]): v for v in variants}
+    """The contribution of one person (validated): one entry per variant and origin, sorted, so
+    the same results always give the same file. ``somatic``, ``thresholds``, ``rna`` and
+    ``copy_number`` are one tumour sample's, or lists with one per tumour sample of the patient
+    (a primary and a relapse): the person then contributes each variant, fusion and copy-number
+    event once."""
+    tumour_variants = [somatic_entries(table, contigs) for table in _tumours(somatic)]
+    variants = person_variants(tumour_variants, germline_entries(germline, contigs))
     contribution = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -127,15 +171,27 @@ def build_contribution(
         "build": build,
         "hospital_level": int(level),
         "tumour_type": tumour_type or None,
-        "variants": [unique[k] for k in sorted(unique)],
-        "regions": callable_regions(thresholds, contigs),
+        "variants": variants,
+        "regions": person_regions([callable_regions(table, contigs) for table in _tumours(thresholds)]),
     }
     if rna is not None:
-        contribution["fusions"] = rna_events(rna)
+        contribution["fusions"] = _once([rna_events(result) for result in _tumours(rna)], _fusion_order)
     if copy_number is not None:  # only when copy number ran (config copy_number: enabled)
-        contribution["copy_number_events"] = copy_number_events(copy_number)
+        contribution["copy_number_events"] = _once(
+            [copy_number_events(result) for result in _tumours(copy_number)], lambda e: (e["gene"], e["event"])
+        )
     validate(contribution, "the contribution built")
     return contribution
+
+
+def _once(per_tumour: list[list[dict]], order) -> list[dict]:
+    """The events of every tumour sample, each event once, sorted by ``order``."""
+    unique = {json.dumps(event, sort_keys=True): event for events in per_tumour for event in events}
+    return sorted(unique.values(), key=order)
+
+
+def _fusion_order(event: dict) -> tuple:
+    return (event["kind"], event["name"], json.dumps(event["breakpoints"]))
 
 
 def rna_events(rna: dict) -> list[dict]:
@@ -152,7 +208,7 @@ def rna_events(rna: dict) -> list[dict]:
         for e in rna["events"]
         if e["status"] == "detected"
     ]
-    return sorted(events, key=lambda e: (e["kind"], e["name"], json.dumps(e["breakpoints"])))
+    return sorted(events, key=_fusion_order)
 
 
 def dumps(contribution: dict) -> str:
