@@ -4,22 +4,30 @@ Run: `make bench` (= `.venv/bin/python tests/benchmarks/bench_overhead.py [--cor
 [--cases demo,big,demo4] [--keep DIR]`). Not a test: it prints figures, asserts nothing.
 
 Cases: `demo` (the bundled tumour/normal pair), `big` (a 10x deeper tumour/normal panel
-sample simulated by presis.devtools.simulate with a fixed seed, cached under ~/.cache/presis), and
-`demo4` (four patients, each the demo pair). For each case, after preparing the reference
-once (untimed: decompress, bwa index, calling shards, identity sites — both sides use them):
+sample simulated by presis.devtools.simulate with a fixed seed, cached under ~/.cache/presis),
+`demo4` (four patients, each the demo pair), and, only when asked for (`--cases panel1mb`), `panel1mb`:
+a 1.06-Mb panel of the test genome (presis.devtools.panel_design: every coding exon +- 20 bases,
+intron windows, intergenic backbone) with a 500x tumour and a 200x normal simulated with a fixed seed
+(`--scale F` keeps a share F of the targets and of both depths, `--depth-scale` the depths alone, for
+development runs; `--shards N` sets calling.shards). For each case, after preparing the reference
+once (untimed: decompress, bwa index, calling shards, identity sites, CNVkit bins — both sides use them):
 
 - the workflow: `snakemake --cores N` from FASTQ to report, timed;
 - the bare chain: the same tools on the same files with the same threads (every command is
   printed; per sample fastp, bwa mem | fixmate | sort, markdup, index, samtools stats,
   mosdepth; per patient the calling shards N at a time, concat, csq, the germline shards,
-  gather, csq, the identity genotypes), run by one bash script, timed.
+  gather, csq, the identity genotypes; with copy_number.enabled CNVkit's coverage per sample and
+  the matched-normal reference, fix and segment, through cnvlib as the workflow calls it), run by one
+  bash script, timed.
 
 Each case runs the bare chain and the workflow several times, alternating (`--repeats`; default
 3 for the demo cases, 1 for the long 10x case): a few seconds of noise on a 20 s run would
 otherwise decide the ratio. Prints `overhead_ratio=` (median workflow ÷ median bare chain wall
 seconds) per case, seconds per sample, how busy calling kept the cores (`calling_cores_busy=`),
 each step's summed seconds and peak memory (Snakemake's `benchmark:` files), and the
-4-patient ÷ 1-patient wall time ratio. The workflow also runs presis' own Python steps
+4-patient ÷ 1-patient wall time ratio. For a one-patient case also the calling phase (the somatic
+shards, and somatic + germline shards, first start to last end): seconds per Mb of panel, its shard
+jobs' CPU seconds (read from /proc per process) ÷ (phase wall × cores), and the shard jobs at once. The workflow also runs presis' own Python steps
 (classification, HGVS, report) that have no bare-tool equivalent: they are part of the overhead.
 """
 
@@ -28,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shlex
 import shutil
 import statistics
@@ -37,15 +46,20 @@ import tempfile
 import threading
 import time
 from base64 import urlsafe_b64encode
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
+# this checkout's library, whatever the venv's path file names
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "workflow" / "scripts"))
 from bench_demo import step_table  # noqa: E402
 
-from presis.devtools.simulate import Scenario, simulate_scenario  # noqa: E402
+from presis.devtools.panel_design import design_panel, panel_bases, thin_panel, write_panel_bed  # noqa: E402
+from presis.devtools.simulate import Scenario, load_reference, simulate_scenario  # noqa: E402
+from presis.inputs.bed import merge_intervals, read_panel  # noqa: E402
 from presis.inputs.config import resolve_paths, rule_resources  # noqa: E402
 from presis.inputs.reference_cache import prepared  # noqa: E402
 
@@ -55,8 +69,15 @@ DEMO_READS = REPO / "tests" / "data" / "reads" / "demo"
 # 10x the demo's nominal depths (400x tumour, 150x normal); frozen seed.
 BIG = Scenario(name="overhead10x", seed=20261127, tumour_depth=4000, normal_depth=1500, purity=1.0,
                n_somatic=30, n_germline=34, vaf_range=(0.05, 0.4), patient="BIG")  # fmt: skip
-# The prepared reference (FASTA index, bwa index: in the reference cache) comes with these.
-PREPARE = ["reference_ready", "reference_shards", "reference_panel_annotation", "identity_sites", "provenance_config"]
+GENOME = REPO / "tests/data/genome/presis-test-GRCh38.v2.fa.gz"
+GFF3 = REPO / "tests/data/genome/presis-test-GRCh38.v2.gff3.gz"
+# A 1-Mb hospital panel (presis.devtools.panel_design) at 500x tumour / 200x normal on target; frozen
+# seed. Variant counts of a real panel: ~1 germline SNP per 1.5 kb, a hypermutated tumour's somatic load.
+PANEL1MB = Scenario(name="panel1mb", seed=20261206, tumour_depth=500, normal_depth=200, purity=0.8,
+                    n_somatic=60, n_germline=700, vaf_range=(0.05, 0.5), patient="PNL")  # fmt: skip
+# The prepared reference (FASTA index, bwa index, annotation: in the reference cache) comes with these.
+PREPARE = ["reference_ready", "reference_shards", "reference_panel_annotation", "identity_sites", "cnv_bins",
+           "provenance_config"]  # fmt: skip
 
 
 @dataclass
@@ -115,9 +136,32 @@ def big_pair(cache: Path) -> list[Sample]:
             for k, kind in (("T", "tumour"), ("N", "normal"))]  # fmt: skip
 
 
-def snakemake(outdir: Path, sheet: Path, cores: int, *targets: str) -> float:
-    command = [str(SNAKEMAKE), *targets, "--configfile", "config/config.yaml", "--cores", str(cores), "--quiet",
-               "--config", f"outdir={outdir}", f"samples={sheet}"]  # fmt: skip
+def panel_pair(cache: Path, scale: float, depth_scale: float | None = None) -> tuple[list[Sample], Path]:
+    """The 1-Mb panel case's samples and panel BED; ``scale`` < 1 shrinks the panel (every n-th
+    target) and both depths (or ``depth_scale`` the depths) by that factor, for development runs."""
+    scenario, depth_scale = PANEL1MB, scale if depth_scale is None else depth_scale
+    if (scale, depth_scale) != (1, 1):
+        scenario = replace(PANEL1MB, name=f"panel1mb-scale{scale:g}-depth{depth_scale:g}",
+                           tumour_depth=PANEL1MB.tumour_depth * depth_scale,
+                           normal_depth=PANEL1MB.normal_depth * depth_scale)  # fmt: skip
+    folder = cache / scenario.cache_key()
+    done, bed = folder / ".complete", folder / "panel.bed"
+    if not done.exists():
+        targets = thin_panel(design_panel(GFF3, GENOME), scale)
+        write_panel_bed(targets, bed)
+        print(f"simulating the panel case ({panel_bases(targets) / 1e6:.3f} Mb, {len(targets)} targets, "
+              f"{scenario.tumour_depth:g}x/{scenario.normal_depth:g}x) into {folder} (once) ...", flush=True)  # fmt: skip
+        simulate_scenario(scenario, GENOME, bed, folder, reference=load_reference(GENOME))
+        done.touch()
+    patient = scenario.patient_id
+    samples = [Sample(patient, f"{patient}-{k}", kind, folder / f"{patient}-{k}_R1.fastq.gz",
+                      folder / f"{patient}-{k}_R2.fastq.gz") for k, kind in (("T", "tumour"), ("N", "normal"))]  # fmt: skip
+    return samples, bed
+
+
+def snakemake(outdir: Path, sheet: Path, cores: int, *targets: str, configfiles: tuple[Path, ...] = ()) -> float:
+    command = [str(SNAKEMAKE), *targets, "--configfile", "config/config.yaml", *map(str, configfiles),
+               "--cores", str(cores), "--quiet", "--config", f"outdir={outdir}", f"samples={sheet}"]  # fmt: skip
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     if proc.returncode:
@@ -157,6 +201,17 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
             f"mosdepth --no-per-base --by {panel} --thresholds "
             f"{','.join(map(str, config['qc']['depth_thresholds']))} --mapq {call['min_mapq']} -t 1 {s.name} {s.name}.bam",
         ]
+    cnv = config["copy_number"]
+    if cnv["enabled"]:
+        # CNVkit's coverage per sample, as the workflow runs it (one process, both bin files)
+        bins = {kind: json.dumps(str(ref / f"cnv.{kind}.bed")) for kind in ("targets", "antitargets")}
+        lines += [
+            f"{q(sys.executable)} -c 'from cnvlib import coverage; from skgenome import tabio; "
+            + "; ".join(f"tabio.write(coverage.do_coverage({bins[kind]}, \"{s.name}.bam\", min_mapq={cnv['min_mapq']}), "
+                        f"\"{s.name}.{kind[:-1]}coverage.cnn\")" for kind in ("targets", "antitargets"))
+            + "'"
+            for s in samples
+        ]  # fmt: skip
     for patient in dict.fromkeys(s.patient for s in samples):
         tumour = next(s.name for s in samples if s.patient == patient and s.kind == "tumour")
         normal = next((s.name for s in samples if s.patient == patient and s.kind == "normal"), None)
@@ -181,6 +236,21 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
             f"| bcftools norm -m-any -f {fa} -Ob -o {patient}.{i}.germline.bcf"
             for i, b in enumerate(shards)
         ])  # fmt: skip
+        if cnv["enabled"]:
+            # matched-normal reference, fix and segment, in one process as the workflow does
+            gc, fasta, method = (
+                cnv["gc_correction"],
+                json.dumps(str(reference.plain_fasta)),
+                json.dumps(cnv["segment_method"]),
+            )
+            lines.append(
+                f"{q(sys.executable)} -c 'from cnvlib import reference, fix, segmentation; from cnvlib.cmdutil import "
+                f"read_cna; from skgenome import tabio; tabio.write(reference.do_reference([\"{normal}.targetcoverage.cnn\"], "
+                f"[\"{normal}.antitargetcoverage.cnn\"], {fasta}, do_gc={gc}), \"{patient}.reference.cnn\"); "
+                f"cnr = fix.do_fix(read_cna(\"{tumour}.targetcoverage.cnn\"), read_cna(\"{tumour}.antitargetcoverage.cnn\"), "
+                f"read_cna(\"{patient}.reference.cnn\"), do_gc={gc}); tabio.write(cnr, \"{patient}.cnr\"); "
+                f"tabio.write(segmentation.do_segmentation(cnr, {method}), \"{patient}.cns\")'"
+            )  # fmt: skip
         sites = ref / "identity"
         lines += [
             "bcftools concat -Ou " + " ".join(f"{patient}.{i}.germline.bcf" for i in range(len(shards)))
@@ -193,6 +263,13 @@ def bare_script(samples: list[Sample], ref: Path, out: Path, config: dict, cores
             f"-T {sites / 'sites.alleles.tsv.gz'} -G - -a GQ -Ob -o {patient}.identity.bcf",
         ]  # fmt: skip
     return lines
+
+
+def children_cpu() -> float:
+    """CPU seconds of every finished child process tree so far (user + system): what a run cost the
+    machine, whatever else shares it."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def reset(outdir: Path, patients: list[str]) -> None:
@@ -244,6 +321,77 @@ class CpuSampler:
         return (after[1] - before[1]) / (after[2] - before[2]) * (os.cpu_count() or 1)
 
 
+class ShardCpu:
+    """CPU seconds of the calling shard jobs' processes, from /proc every 0.25 s while a workflow
+    runs: a process belongs to a shard job when its or its parent's command line names one of the
+    run's shard files. Exact apart from each process's last quarter second; unlike /proc/stat it
+    counts only these jobs, so other work on the machine does not change it (Snakemake's own
+    cpu_time samples once a second for 30 s, then every 30 s, and misses a long job's tail)."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.marker = f"{outdir}/results/".encode()
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (somatic|germline, CPU seconds)
+        self._tick = os.sysconf("SC_CLK_TCK")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _kind(self, pid: str) -> str | None:
+        try:
+            line = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return None
+        if self.marker not in line or b"/calls/shards/" not in line:
+            return None
+        return "germline" if b".germline.bcf" in line else "somatic"
+
+    def _run(self) -> None:
+        kinds: dict[int, str | None] = {}
+        while not self._stop.is_set():
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                fields = stat[stat.rindex(")") + 2 :].split()
+                pid, parent = int(entry), fields[1]
+                if pid not in kinds:
+                    kinds[pid] = self._kind(entry) or self._kind(parent)
+                if kinds[pid]:
+                    self.cpu[pid] = (kinds[pid], (int(fields[11]) + int(fields[12])) / self._tick)
+            self._stop.wait(0.25)
+
+    def seconds(self, kind: str) -> float:
+        return sum(cpu for k, cpu in self.cpu.values() if k == kind)
+
+    def __enter__(self) -> ShardCpu:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def calling_phase(outdir: Path, patient: str, shards: int, shard_cpu: ShardCpu, cores: int, kinds: tuple) -> dict:
+    """The calling phase of one patient: its shard jobs of ``kinds`` (somatic: call_mpileup, germline:
+    germline_bcftools), from the first one's start to the last one's end (Snakemake's job records);
+    their CPU seconds (ShardCpu; and Snakemake's benchmark cpu_time); cores busy = CPU seconds /
+    (phase wall x cores); jobs at once = summed job wall / phase wall (how full the scheduler kept the
+    job slots: unlike CPU seconds per wall second it does not drop when other work shares the cores)."""
+    rules = {"somatic": ("call_mpileup", "candidates"), "germline": ("germline_bcftools", "germline")}
+    spans = [job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.{rules[k][1]}.bcf")
+             for i in range(shards) for k in kinds]  # fmt: skip
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    bench = [outdir / f"benchmarks/{patient}/{rules[k][0]}/{patient}.{i:03d}.tsv" for i in range(shards) for k in kinds]
+    snakemake_cpu = sum(float(pd.read_csv(b, sep="\t")["cpu_time"].iloc[0]) for b in bench)
+    cpu = sum(shard_cpu.seconds(k) for k in kinds)
+    return {"wall": end - start, "cpu": cpu, "snakemake_cpu": snakemake_cpu, "cores_busy": cpu / ((end - start) * cores),
+            "snakemake_cores_busy": snakemake_cpu / ((end - start) * cores),
+            "jobs_at_once": sum(e - s for s, e in spans) / (end - start)}  # fmt: skip
+
+
 def calling_use(outdir: Path, patients: list[str], shards: int, cpu: CpuSampler) -> dict:
     """How busy calling kept the cores, per patient from its first shard's start to its last
     shard's end (Snakemake's job records): shard jobs running at once, and busy cores of the
@@ -259,34 +407,59 @@ def calling_use(outdir: Path, patients: list[str], shards: int, cpu: CpuSampler)
     return {key: statistics.mean(u[key] for u in uses) for key in ("wall", "jobs_at_once", "cores_busy")}
 
 
-def run_case(name: str, samples: list[Sample], root: Path, cores: int, repeats: int) -> dict:
-    """Bare chain and workflow ``repeats`` times, alternating; the medians are reported."""
+def run_case(
+    name: str, samples: list[Sample], root: Path, cores: int, repeats: int, panel: Path | None = None,
+    shards: int | None = None,
+) -> dict:  # fmt: skip
+    """Bare chain and workflow ``repeats`` times, alternating; the medians are reported.
+    ``panel``: a panel BED in place of the preset's, ``shards``: calling.shards (both sides)."""
     folder = root / name
     folder.mkdir(parents=True)
     sheet = write_sheet(folder / "samples.tsv", samples)
+    configfiles = ()
+    if panel or shards:
+        configfiles = (folder / "case.yaml",)
+        settings = {"panel": {"name": name, "bed": str(panel)}} if panel else {}
+        configfiles[0].write_text(yaml.safe_dump(settings | ({"calling": {"shards": shards}} if shards else {})))
     workflow_out, bare_out = folder / "workflow", folder / "bare"
-    snakemake(workflow_out, sheet, cores, *PREPARE)  # untimed: the reference, shared by both sides
+    # untimed: the reference, shared by both sides
+    snakemake(workflow_out, sheet, cores, *PREPARE, configfiles=configfiles)
     config = yaml.safe_load((workflow_out / "results/provenance/effective_config.yaml").read_text())
     script = bare_script(samples, workflow_out / "results" / "reference", bare_out, config, cores)
     (folder / "bare.sh").write_text("\n".join(script) + "\n")
-    bare, workflow = [], []
+    bare, workflow, loads, bare_cpu, workflow_cpu = [], [], [], [], []
     for _ in range(repeats):
         shutil.rmtree(bare_out, ignore_errors=True)
         bare_out.mkdir()
-        start = time.perf_counter()
+        loads.append(os.getloadavg()[0])
+        start, cpu_start = time.perf_counter(), children_cpu()
         subprocess.run(["bash", str(folder / "bare.sh")], check=True)
         bare.append(time.perf_counter() - start)
+        bare_cpu.append(children_cpu() - cpu_start)
         reset(workflow_out, sorted({s.patient for s in samples}))
-        with CpuSampler() as cpu:
-            workflow.append(snakemake(workflow_out, sheet, cores))
+        loads.append(os.getloadavg()[0])
+        cpu_start = children_cpu()
+        with CpuSampler() as cpu, ShardCpu(workflow_out) as shard_cpu:
+            workflow.append(snakemake(workflow_out, sheet, cores, configfiles=configfiles))
+        workflow_cpu.append(children_cpu() - cpu_start)
+    loads.append(os.getloadavg()[0])
     steps = step_table(workflow_out / "benchmarks")  # the last repeat's jobs
     patients = sorted({s.patient for s in samples})
-    calling = calling_use(workflow_out, patients, int(config["calling"]["shards"]), cpu)  # the last repeat
-    steps = steps[~steps.index.isin(["reference_prepare", "reference_bwa_index", "reference_shards",
-                                     "reference_cache_genome", "reference_cache_annotation",
-                                     "reference_panel_annotation", "identity_sites", "provenance_config"])]  # fmt: skip
-    return {"name": name, "samples": len(samples), "workflow": statistics.median(workflow), "bare": statistics.median(bare),
-            "workflow_runs": workflow, "bare_runs": bare, "steps": steps, "script": script, "calling": calling}  # fmt: skip
+    shards = int(config["calling"]["shards"])
+    calling = calling_use(workflow_out, patients, shards, cpu)  # the last repeat
+    phases = {}
+    if len(patients) == 1 and any(s.kind == "normal" for s in samples):
+        for label, kinds in (("somatic", ("somatic",)), ("somatic+germline", ("somatic", "germline"))):
+            phases[label] = calling_phase(workflow_out, patients[0], shards, shard_cpu, cores, kinds)
+    steps = steps[~steps.index.isin(["reference_prepare", "reference_bwa_index", "reference_cache_genome",
+                                     "reference_cache_annotation", "reference_cache_plain",
+                                     "reference_cache_cnv_access", *PREPARE])]  # fmt: skip
+    panel_mb = sum(e - s for _, s, e, *_ in merge_intervals(read_panel(REPO / config["panel"]["bed"]))) / 1e6
+    return {"name": name, "samples": len(samples), "patients": len(patients), "workflow": statistics.median(workflow),
+            "bare": statistics.median(bare), "workflow_runs": workflow, "bare_runs": bare, "steps": steps,
+            "script": script, "calling": calling, "phases": phases, "panel_mb": panel_mb, "shards": shards,
+            "loads": loads, "cores": cores, "bare_cpu": statistics.median(bare_cpu),
+            "workflow_cpu": statistics.median(workflow_cpu)}  # fmt: skip
 
 
 def report(case: dict, show_commands: bool) -> None:
@@ -303,6 +476,18 @@ def report(case: dict, show_commands: bool) -> None:
     print(f"calling_cores_busy={calling['cores_busy']:.2f} of {os.cpu_count()} calling_jobs_at_once="
           f"{calling['jobs_at_once']:.2f} (per patient, mean over its {calling['wall']:.1f} s from first shard "
           f"start to last shard end; busy cores from /proc/stat, jobs from Snakemake's records)")  # fmt: skip
+    print(f"wall_seconds_per_patient={case['workflow'] / case['patients']:.1f} (bare {case['bare'] / case['patients']:.1f}) "
+          f"panel_mb={case['panel_mb']:.3f} calling.shards={case['shards']}")  # fmt: skip
+    print(f"cpu_seconds workflow={case['workflow_cpu']:.1f} bare={case['bare_cpu']:.1f} cpu_ratio="
+          f"{case['workflow_cpu'] / case['bare_cpu']:.2f} (getrusage of the child processes, medians; load-independent)")  # fmt: skip
+    print(f"load_average_1min at the runs' starts/end: {', '.join(f'{v:.2f}' for v in case['loads'])}")
+    for label, phase in case["phases"].items():
+        print(f"[{label} calling shards] calling_seconds_per_mb={phase['wall'] / case['panel_mb']:.1f} "
+              f"calling_cpu_seconds_per_mb={phase['cpu'] / case['panel_mb']:.1f} calling_cores_busy_cpu="
+              f"{phase['cores_busy']:.2f} of {case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f} of "
+              f"{case['cores']} (phase {phase['wall']:.1f} s from first shard start to last shard end; CPU "
+              f"{phase['cpu']:.1f} s from /proc per process, Snakemake's cpu_time {phase['snakemake_cpu']:.1f} s "
+              f"= {phase['snakemake_cores_busy']:.2f} cores)")  # fmt: skip
     print(
         "steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS;"
         " steps run inside Snakemake's process show that process's memory):"
@@ -320,12 +505,23 @@ def main() -> None:
         default="demo=3,big=1,demo4=3",
         help="runs per case (bare chain and workflow, alternating; medians reported)",
     )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="panel1mb: this share of the panel's targets and of both depths (development runs)",
+    )
+    parser.add_argument(
+        "--depth-scale", type=float, help="panel1mb: scale the depths by this instead (default: --scale)"
+    )
+    parser.add_argument("--shards", type=int, help="calling.shards for every case (default: the configuration's)")
     parser.add_argument("--keep", type=Path, help="keep the outputs here (a new folder) instead of a temporary one")
     args = parser.parse_args()
     cases = {
         "demo": lambda: demo_pair("DEMO"),
         "big": lambda: big_pair(args.cache),
         "demo4": lambda: demo_copies(root / "demo4-reads", 4),
+        "panel1mb": lambda: panel_pair(args.cache, args.scale, args.depth_scale),
     }
     wanted = args.cases.split(",")
     repeats = {case: int(n) for case, n in (item.split("=") for item in args.repeats.split(","))}
@@ -333,7 +529,9 @@ def main() -> None:
         root = args.keep or Path(tmp)
         results = {}
         for name in wanted:
-            results[name] = run_case(name, cases[name](), root, args.cores, repeats.get(name, 1))
+            samples = cases[name]()
+            samples, panel = samples if isinstance(samples, tuple) else (samples, None)
+            results[name] = run_case(name, samples, root, args.cores, repeats.get(name, 1), panel, args.shards)
             report(results[name], show_commands=name in ("demo", "big"))
     print(f"\n== summary (cores={args.cores})")
     for case in results.values():

@@ -85,6 +85,9 @@ rule call_error_profile:
         out("logs/{patient}/call_error_profile/{unit}.log"),
     benchmark:
         out("benchmarks/{patient}/call_error_profile/{unit}.tsv")
+    # Between the calling shards and everything else: classification waits for it, so it takes the
+    # first core the shards free (on a 1-Mb panel it is the longest step after alignment).
+    priority: CRITICAL_PATH_PRIORITY - 1.5
     threads: res("call_error_profile")["threads"]
     resources:
         mem_mb=res("call_error_profile")["mem_mb"],

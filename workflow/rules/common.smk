@@ -21,8 +21,8 @@ def names_regex(values):
 
 
 PATIENTS = samplesheet.patients(SHEET)
-# Scheduling priority of the tumour's road to the calls (fastp, bwa, markdup; the calling shards
-# one lower): on a few cores the scheduler would otherwise fill them with the normal's germline
+# Scheduling priority of the tumour's road to the calls (fastp, bwa, markdup; the somatic and
+# germline calling shards one lower): on a few cores the scheduler would otherwise fill them with the normal's germline
 # shards, stats and coverage while the tumour waits for bwa, and the report waits for the tumour.
 CRITICAL_PATH_PRIORITY = 2
 SHARDS = [f"{i:03d}" for i in range(config["calling"]["shards"])]
