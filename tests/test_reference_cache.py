@@ -17,6 +17,7 @@ from presis.annotation.transcripts import load_transcripts
 from presis.errors import InputError
 from presis.inputs.bed import read_panel
 from presis.inputs.reference_cache import (
+    CACHE_RULES,
     build_annotation,
     build_genome,
     build_plain,
@@ -31,14 +32,6 @@ from presis.inputs.reference_cache import (
 FASTA = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
 GFF3 = DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"
 PANEL = REPO / "config" / "panels" / "presis-demo.bed"
-CACHE_RULES = (
-    "reference_cache_genome",
-    "reference_bwa_index",
-    "reference_cache_annotation",
-    "reference_cache_plain",
-    "reference_cache_cnv_access",
-    "rna_star_index",
-)
 
 
 def plain_test_genome(tmp_path):

@@ -30,6 +30,9 @@ from pathlib import Path
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "workflow" / "scripts"))  # this checkout's library
+from presis.inputs.reference_cache import CACHE_RULES  # noqa: E402
+
 GENOME = REPO / "tests" / "data" / "genome"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 PAD_CONTIG = "chrPad"
@@ -37,14 +40,7 @@ PAD_CONTIG = "chrPad"
 # the whole index; mosdepth keeps an array as long as each chromosome.
 GENOME_SCALED = {"align_bwa", "coverage_mosdepth"}
 # The one-time preparation of a reference (cache rules), timed apart.
-PREPARATION = {
-    "reference_cache_genome",
-    "reference_bwa_index",
-    "reference_cache_annotation",
-    "reference_cache_plain",
-    "reference_cache_cnv_access",
-    "rna_star_index",
-}
+PREPARATION = set(CACHE_RULES)
 ANNOTATION_STEPS = [
     "reference_panel_annotation",
     "annotate_csq",

@@ -61,7 +61,7 @@ from presis.devtools.panel_design import design_panel, panel_bases, thin_panel, 
 from presis.devtools.simulate import Scenario, load_reference, simulate_scenario  # noqa: E402
 from presis.inputs.bed import merge_intervals, read_panel  # noqa: E402
 from presis.inputs.config import resolve_paths, rule_resources  # noqa: E402
-from presis.inputs.reference_cache import prepared  # noqa: E402
+from presis.inputs.reference_cache import CACHE_RULES, prepared  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
@@ -451,9 +451,7 @@ def run_case(
     if len(patients) == 1 and any(s.kind == "normal" for s in samples):
         for label, kinds in (("somatic", ("somatic",)), ("somatic+germline", ("somatic", "germline"))):
             phases[label] = calling_phase(workflow_out, patients[0], shards, shard_cpu, cores, kinds)
-    steps = steps[~steps.index.isin(["reference_prepare", "reference_bwa_index", "reference_cache_genome",
-                                     "reference_cache_annotation", "reference_cache_plain",
-                                     "reference_cache_cnv_access", *PREPARE])]  # fmt: skip
+    steps = steps[~steps.index.isin(["reference_prepare", *CACHE_RULES, *PREPARE])]
     panel_mb = sum(e - s for _, s, e, *_ in merge_intervals(read_panel(REPO / config["panel"]["bed"]))) / 1e6
     return {"name": name, "samples": len(samples), "patients": len(patients), "workflow": statistics.median(workflow),
             "bare": statistics.median(bare), "workflow_runs": workflow, "bare_runs": bare, "steps": steps,

@@ -50,6 +50,15 @@ from presis.errors import InputError
 CACHE_FORMAT = 1
 MANIFEST = "manifest.json"
 BWA_SUFFIXES = (".amb", ".ann", ".bwt", ".pac", ".sa")
+# The workflow rules that build the cache's parts: a run lists none of them once the cache is complete.
+CACHE_RULES = (
+    "reference_cache_genome",
+    "reference_bwa_index",
+    "reference_cache_annotation",
+    "reference_cache_plain",
+    "reference_cache_cnv_access",
+    "rna_star_index",
+)
 # Genes within this distance of a panel target keep their annotation in the run's panel GFF3:
 # a deletion starting inside a target can reach a gene just beyond it.
 PANEL_GENE_MARGIN = 1000
