@@ -24,6 +24,7 @@ from presis.inputs.reference_cache import (
     default_cache_dir,
     fasta_compression,
     file_sha256,
+    neighbour_genes,
     prepared,
     read_genes,
     subset_gff3,
@@ -246,3 +247,23 @@ def test_a_given_bwa_index_is_not_rebuilt_and_bwa_mem_reads_it(demo_run, tmp_pat
     assert "reference_cache_genome" in out  # the empty cache still needs the FASTA index ...
     bwa_lines = [line for line in out.splitlines() if "bwa mem -t" in line]
     assert bwa_lines and all(str(prefix) in line for line in bwa_lines)  # ... but not bwa's
+
+
+def test_a_target_between_genes_keeps_the_nearest_gene_on_each_side():
+    """A variant between genes is described by its nearest annotated gene, which may be far from
+    the panel's targets: the panel annotation keeps it (was: TP53 6.3 Mb away instead of YWHAE)."""
+    genes = [
+        ("G1", "FAR", "chr1", 100, 200),
+        ("G2", "LEFT", "chr1", 150, 1_000),
+        ("G3", "RIGHT", "chr1", 50_000, 60_000),
+        ("G4", "BEYOND", "chr1", 70_000, 80_000),
+        ("G5", "OTHER", "chr2", 1_000, 2_000),
+    ]
+    # target chr1:20,001-20,500 (0-based half-open 20000-20500)
+    assert neighbour_genes(genes, [("chr1", 20_000, 20_500)]) == [
+        ("G2", "chr1", 150, 1_000),
+        ("G3", "chr1", 50_000, 60_000),
+    ]
+    # a gene ending on the base before the target counts as before it; none after the last gene
+    assert neighbour_genes(genes, [("chr1", 80_000, 80_100)]) == [("G4", "chr1", 70_000, 80_000)]
+    assert neighbour_genes(genes, [("chr3", 0, 10)]) == []

@@ -152,6 +152,7 @@ rule reference_panel_annotation:
         panel=PANEL_BED,
         gff3=str(PREPARED.annotation_gff3),
         tbi=str(PREPARED.annotation_tbi),
+        genes=str(PREPARED.genes),
     output:
         PANEL_GFF3,
     log:
@@ -163,7 +164,7 @@ rule reference_panel_annotation:
         mem_mb=res("reference_panel_annotation")["mem_mb"],
         runtime=res("reference_panel_annotation")["runtime"],
     message:
-        "reference_panel_annotation: the annotation of the panel's genes"
+        "reference_panel_annotation: the annotation of the panel's genes and their neighbours"
     run:
         run_script(rule, input, output, params, wildcards, log)
 

@@ -29,6 +29,7 @@ half-built folder is never seen under its final name.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import gzip
@@ -430,6 +431,35 @@ def read_genes(genes_tsv: str | Path) -> list[tuple[str, str, str, int, int]]:
     with open(genes_tsv) as fh:
         next(fh)
         return [(g, n, c, int(s), int(e)) for g, n, c, s, e in (line.rstrip("\n").split("\t") for line in fh)]
+
+
+def neighbour_genes(
+    genes: Iterable[tuple[str, str, str, int, int]], regions: Iterable[tuple[str, int, int]]
+) -> list[tuple[str, str, int, int]]:
+    """For each region (0-based half-open), the nearest gene ending before it and the nearest gene
+    starting after it, as (gene_id, contig, start, end): a variant between genes is described by
+    its nearest annotated gene (presis.annotation.genomic.region), which may lie far outside the
+    panel's targets. ``genes`` as read_genes gives them (1-based, inclusive)."""
+    by_start: dict[str, list[tuple[int, int, str]]] = {}
+    for gene_id, _name, contig, start, end in genes:
+        by_start.setdefault(contig, []).append((int(start), int(end), gene_id))
+    by_end = {contig: sorted(spans, key=lambda g: (g[1], g[0], g[2])) for contig, spans in by_start.items()}
+    for spans in by_start.values():
+        spans.sort()
+    starts = {contig: [g[0] for g in spans] for contig, spans in by_start.items()}
+    ends = {contig: [g[1] for g in spans] for contig, spans in by_end.items()}
+    chosen: dict[str, tuple[str, str, int, int]] = {}
+    for contig, start, end in regions:
+        if contig not in by_start:
+            continue
+        # 1-based: the region covers start+1..end; "before" ends at or before base start,
+        # "after" starts at or after base end+1.
+        i = bisect.bisect_right(ends[contig], start)
+        j = bisect.bisect_right(starts[contig], end)
+        nearest = ([by_end[contig][i - 1]] if i else []) + ([by_start[contig][j]] if j < len(by_start[contig]) else [])
+        for g_start, g_end, gene_id in nearest:
+            chosen[gene_id] = (gene_id, contig, g_start, g_end)
+    return sorted(chosen.values())
 
 
 def subset_gff3(
