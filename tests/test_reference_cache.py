@@ -154,6 +154,27 @@ def test_a_moved_site_fasta_makes_the_prepared_folder_stale(tmp_path):
     assert not layout.genome_ready()  # its link dangles: rebuilt from wherever the file is now
 
 
+def test_a_prepared_genome_linking_a_deleted_checkout_is_rebuilt_not_a_snakemake_crash(tmp_path):
+    """A cache prepared from one presis checkout's test genome, that checkout then deleted: the next
+    run from another checkout (same file, same checksum) must rebuild the part, not stop on Snakemake's
+    "unable to obtain modification time" for the dangling link."""
+    old = tmp_path / "old_checkout"
+    old.mkdir()
+    for suffix in ("", ".fai", ".gzi"):
+        shutil.copy(f"{FASTA}{suffix}", old / f"ref.fa.gz{suffix}")
+    stale = prepared(reference(tmp_path, fasta=old / "ref.fa.gz"))
+    build_genome(old / "ref.fa.gz", stale)
+    shutil.rmtree(old)
+    proc = subprocess.run(
+        [str(SNAKEMAKE), "-n", "--configfile", "config/config.yaml", "--cores", "2",
+         "--config", f"outdir={tmp_path / 'out'}", f"reference={{cache: {tmp_path / 'cache'}}}"],
+        cwd=REPO, capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "reference_cache_genome" in proc.stdout + proc.stderr  # rebuilt from this checkout's FASTA
+    assert not stale.genome_dir.exists()
+
+
 def test_a_given_bwa_index_is_used_as_is_and_an_incomplete_one_is_refused(tmp_path):
     prefix = tmp_path / "site_bwa" / "GRCh38.fa"
     prefix.parent.mkdir()

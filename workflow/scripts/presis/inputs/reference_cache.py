@@ -223,6 +223,7 @@ def prepared(reference: dict) -> Prepared:
                 "give the prefix bwa index -p wrote, or leave the key out to have presis build it once"
             )
     annotation_dir = cache / f"annotation-{gff3_sha[:16]}-v{CACHE_FORMAT}"
+    drop_if_stale(genome_dir)
     return Prepared(
         genome_dir=genome_dir,
         bwa_dir=bwa_dir,
@@ -244,6 +245,23 @@ def prepared(reference: dict) -> Prepared:
 def _complete(folder: Path) -> bool:
     """A part is complete when its manifest is written (last) and no link in it dangles."""
     return (folder / MANIFEST).exists() and all(p.exists() for p in folder.iterdir())
+
+
+def drop_if_stale(folder: Path) -> bool:
+    """Remove a finished part whose links dangle (the site's FASTA, or the presis checkout whose
+    test genome it links, was moved or deleted), so the run rebuilds it from the file as named now.
+
+    Snakemake itself stops on a dangling output link ("unable to obtain modification time") before
+    any rule could rebuild it: the stale part must be gone when the workflow is parsed.
+    """
+    if not (folder / MANIFEST).exists() or _complete(folder):
+        return False
+    with open(folder.parent / f".{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / MANIFEST).exists() and not _complete(folder):
+            shutil.rmtree(folder)
+            return True
+    return False
 
 
 @contextlib.contextmanager
