@@ -4,6 +4,7 @@ import os
 import re
 
 from presis.rna.star import ARRIBA_OPTIONS as ARRIBA_STAR_OPTIONS
+from presis.rna.star import star_version
 
 
 def out(path):
@@ -45,8 +46,17 @@ PLAIN_FAI = str(PREPARED.plain_fai)
 # CNVkit's accessible regions of the genome, for its off-target bins (reference_cache_cnv_access).
 CNV_ACCESS = str(PREPARED.cnv_access)
 RNA_IN_SHEET = bool((SHEET["type"] == "rna").any())
-# The STAR index, once per FASTA, GFF3 and these settings, in the reference cache (rna_star_index).
+# The STAR index, once per FASTA, GFF3, these settings and STAR's version (STAR refuses an index
+# made by an incompatible version), in the reference cache (rna_star_index). STAR is asked only
+# when the sheet has RNA: a DNA-only site need not install it.
 STAR_SETTINGS = {k: config["rna"]["star"][k] for k in ("sjdb_overhang", "sa_sparse")}
+STAR_SETTINGS["star_version"] = star_version() if RNA_IN_SHEET else None
+if RNA_IN_SHEET and STAR_SETTINGS["star_version"] is None:
+    raise WorkflowError(
+        "presis cannot start — fix the input and run again.\n"
+        f"the sample sheet {config['samples']} has rna rows, but STAR is not on PATH — install STAR "
+        "(Debian package rna-star, as setup.sh does) or remove the rna rows"
+    )
 STAR_INDEX = str(PREPARED.star_dir(STAR_SETTINGS))
 STAR_MANIFEST = os.path.join(STAR_INDEX, reference_cache.MANIFEST)
 # The annotation of the genes the panel touches, made by reference_panel_annotation, is what
