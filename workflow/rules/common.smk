@@ -149,6 +149,17 @@ def other_tumours(wildcards):
     return [t for t in samplesheet.tumour_samples(SHEET, wildcards.patient) if t != tumour]
 
 
+def other_tumours_identity(wildcards):
+    """other tumour sample -> its identity genotypes, where its identity is checked: the report
+    names a sibling whose own report a mismatch stopped as withheld, not as a sibling (the
+    genotypes exist whether or not its check passed). With several tumours each is its own unit."""
+    return {
+        t: out(f"results/{wildcards.patient}/qc/{t}.identity.bcf")
+        for t in other_tumours(wildcards)
+        if identity_checked(wildcards.patient, t)
+    }
+
+
 def sample_of(patient, kind):
     """The patient's tumour or normal sample; a clear error for an output that cannot exist."""
     sample = samplesheet.samples_of_type(SHEET, patient, kind)
@@ -275,6 +286,9 @@ def report_inputs(wildcards):
     if identity_checked(patient, unit):
         # A failed check (identity: on_mismatch: stop) leaves no JSON, so no report is built.
         inputs["identity"] = out(f"results/{patient}/qc/{unit}.identity.json")
+    siblings = other_tumours_identity(wildcards)
+    if siblings:
+        inputs["other_tumours_identity"] = list(siblings.values())
     inputs.update(analysis_outputs(patient, unit))
     inputs.update(rna_result(patient, unit))
     if config["copy_number"]["enabled"]:
