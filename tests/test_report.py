@@ -206,3 +206,19 @@ def test_axis_ends_on_a_round_number(value, ceiling):
 def test_report_json_round_trips(tmp_path):
     report = make_report(tmp_path)
     assert json.loads(json.dumps(report)) == report
+
+
+def test_the_clinical_trial_options_section_renders_its_matches_and_the_caveat(tmp_path):
+    report = make_report(tmp_path, sections=[*ALL_SECTIONS, "clinical_trials"])
+    match = {"trial_id": "TEST-1", "title": "t", "phase": "2", "status": "recruiting", "cohort": "ALK fusion",
+             "drugs": ["drug E"], "matched_event": "EML4::ALK", "biomarker": "ALK fusion", "reason": "EML4::ALK fits",
+             "source": "https://example.org/t", "as_of": "2026-11-01"}  # fmt: skip
+    report["clinical_trials"] = {
+        "as_of": "2026-11-01", "matches": [match], "summary": "1 cohort match(es) among 1 trial(s)",
+        "confirm": "Trial availability must be confirmed with the trial team.",
+        "trials_considered": [{"id": "TEST-1", "status": "recruiting", "as_of": "2026-11-01", "source": "https://example.org/t"}],
+    }  # fmt: skip
+    assert validate_report(report, SCHEMA) == []
+    section = render_html(report).split("<h2>Clinical-trial options</h2>")[1].split("<h2>")[0]
+    assert "<td><b>TEST-1</b> (recruiting, as of 2026-11-01)</td><td>ALK fusion</td><td>drug E</td>" in section
+    assert "<b>1 cohort match(es) among 1 trial(s).</b> Trial availability must be confirmed" in section

@@ -260,6 +260,7 @@ def report_inputs(wildcards):
         return {
             **rna_result(patient, unit),
             **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
+            **TRIALS_INPUTS,
             "checksums": out("results/provenance/reference_checksums.json"),
             "versions": out("results/provenance/tool_versions.json"),
             "config": out("results/provenance/effective_config.yaml"),

@@ -79,9 +79,7 @@ if rna_result is not None:
 # Clinical-trial options (level 1): cohorts the reportable events and the tumour type fit.
 if "trials" in inputs.keys():
     cohorts = trials.load_trials(inputs.trials, inputs.trials_schema, knowledge_base.oncotree)
-    report["clinical_trials"] = trials.match_trials(
-        cohorts, trials.report_events(report), report["patient"]["tumour_type"], knowledge_base.oncotree
-    )
+    report = trials.add_trials(report, cohorts, knowledge_base.oncotree)
 problems = validate_report(report, inputs.schema)
 if problems:
     raise ValueError("report does not match its schema:\n" + "\n".join(problems))
