@@ -1,7 +1,8 @@
 """The tumour's measured substitution error rates, on a small BAM whose errors are known."""
 
-import pysam
+import bamtools
 import pytest
+from bamtools import aligned
 
 from presis.calling import error_profile
 
@@ -10,22 +11,15 @@ REFERENCE = "ACGTACGTCCGGAATTCCGGACGTACGTCCGGAATTCCGGACGTACGTAC"  # 50 bases
 
 def write_bam(tmp_path, reads):
     """reads: (name, start, sequence, mapq, duplicate); every base Q37, CIGAR all matches."""
-    fasta = tmp_path / "ref.fa"
-    fasta.write_text(">chrT\n" + REFERENCE + "\n")
-    pysam.faidx(str(fasta))
-    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chrT", "LN": len(REFERENCE)}]}
-    path = tmp_path / "t.bam"
-    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
-        for name, start, sequence, mapq, duplicate in sorted(reads, key=lambda r: r[1]):
-            read = pysam.AlignedSegment()
-            read.query_name, read.reference_id, read.reference_start = name, 0, start
-            read.query_sequence, read.cigarstring, read.mapping_quality = sequence, f"{len(sequence)}M", mapq
-            read.query_qualities = pysam.qualitystring_to_array("F" * len(sequence))
-            read.is_duplicate = duplicate
-            out.write(read)
-    pysam.index(str(path))
+    made = [aligned(name, start, seq, mapq=mapq, duplicate=dup) for name, start, seq, mapq, dup in reads]
+    return write_reads(tmp_path, REFERENCE, made)
+
+
+def write_reads(tmp_path, reference, reads):
+    """The BAM, its reference and a panel BED over the whole reference."""
+    path, fasta = bamtools.write_bam(tmp_path, reference, reads)
     bed = tmp_path / "panel.bed"
-    bed.write_text("chrT\t0\t50\n")
+    bed.write_text(f"chrT\t0\t{len(reference)}\n")
     return path, fasta, bed
 
 
@@ -61,25 +55,10 @@ def test_round_trip(tmp_path):
 def test_homopolymer_slips_are_measured_per_run_length(tmp_path):
     # A 10-bp A run at 20-29: 40 reads span it, 2 lose one A (stutter); a 2-bp run elsewhere.
     run_reference = "CGTGCATGCTCAGTCGATCG" + "A" * 10 + "CTGACTGCATGCAGTCTGCA"
-    fasta = tmp_path / "ref.fa"
-    fasta.write_text(">chrT\n" + run_reference + "\n")
-    pysam.faidx(str(fasta))
-    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chrT", "LN": len(run_reference)}]}
-    path = tmp_path / "t.bam"
     slipped = run_reference[:20] + "A" * 9 + run_reference[30:]
-    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
-        for i in range(40):
-            read = pysam.AlignedSegment()
-            read.query_name, read.reference_id, read.reference_start, read.mapping_quality = f"r{i}", 0, 0, 60
-            if i < 2:
-                read.query_sequence, read.cigarstring = slipped, "20M1D29M"
-            else:
-                read.query_sequence, read.cigarstring = run_reference, f"{len(run_reference)}M"
-            read.query_qualities = pysam.qualitystring_to_array("F" * len(read.query_sequence))
-            out.write(read)
-    pysam.index(str(path))
-    bed = tmp_path / "panel.bed"
-    bed.write_text(f"chrT\t0\t{len(run_reference)}\n")
+    reads = [aligned(f"r{i}", 0, slipped, "20M1D29M") for i in range(2)]
+    reads += [aligned(f"r{i}", 0, run_reference) for i in range(2, 40)]
+    path, fasta, bed = write_reads(tmp_path, run_reference, reads)
 
     profile = error_profile.measure(path, fasta, bed, min_mapq=20, min_baseq=20, variant_fraction=0.1)
     assert profile.homopolymer[10] == [40, 2, 0]

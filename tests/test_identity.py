@@ -101,6 +101,17 @@ def test_stop_raises_and_warn_does_not():
     identity.enforce(identity.compare(sites((HOM_REF, HOM_REF, 10)), "T", "N", PARAMS), PARAMS)
 
 
+def test_a_stopped_tumour_is_named_withheld_with_its_reason_in_its_siblings_reports():
+    mismatch = identity.compare(sites((HOM_ALT, HOM_REF, 9), (HOM_REF, HOM_REF, 1)), "T", "N", PARAMS)
+    assert identity.withheld_reason(mismatch, PARAMS) == (
+        "report withheld: sample identity mismatch — tumour T and normal N look like two different people "
+        "(9 of 10 informative SNP sites discordant); no result of T is reported"
+    )
+    # warn: its report is built (carrying the warning); a match: nothing withheld
+    assert identity.withheld_reason(mismatch, IdentityParams(15, 20, 8, 0.1, on_mismatch="warn")) is None
+    assert identity.withheld_reason(identity.compare(sites((HOM_REF, HOM_REF, 10)), "T", "N", PARAMS), PARAMS) is None
+
+
 def test_params_from_config_and_json():
     config = {"sites": "s.vcf.gz", "min_depth": 15, "min_gq": 20, "min_informative_sites": 8,
               "max_discordant_fraction": 0.1, "on_mismatch": "warn"}  # fmt: skip

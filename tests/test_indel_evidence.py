@@ -3,7 +3,9 @@ soft-clip clusters propose the insertions the pileup misses (presis.calling.inde
 
 import random
 
+import bamtools
 import pysam
+from bamtools import aligned
 
 from presis.calling import indel_evidence
 
@@ -17,42 +19,24 @@ ALT_HAPLOTYPE = LEFT + INSERTED + RIGHT
 POS = len(LEFT)  # 1-based VCF position of the anchor (the last base of LEFT)
 
 
-def aligned(name, start, cigar, sequence, reverse=False):
-    read = pysam.AlignedSegment()
-    read.query_name, read.reference_id, read.reference_start = name, 0, start
-    read.query_sequence, read.cigarstring, read.mapping_quality = sequence, cigar, 60
-    read.query_qualities = pysam.qualitystring_to_array("F" * len(sequence))
-    read.is_reverse = reverse
-    return read
-
-
 def write_bam(tmp_path, reads):
-    fasta = tmp_path / "ref.fa"
-    fasta.write_text(">chrT\n" + REFERENCE + "\n")
-    pysam.faidx(str(fasta))
-    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chrT", "LN": len(REFERENCE)}]}
-    path = tmp_path / "t.bam"
-    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
-        for read in sorted(reads, key=lambda r: r.reference_start):
-            out.write(read)
-    pysam.index(str(path))
-    return path, fasta
+    return bamtools.write_bam(tmp_path, REFERENCE, reads)
 
 
 def insertion_reads():
     """Alt reads as an aligner leaves them: one through the insertion, the others soft-clipped."""
-    reads = [aligned("cigar", POS - 60, "60M26I40M", ALT_HAPLOTYPE[POS - 60 : POS + 66])]
+    reads = [aligned("cigar", POS - 60, ALT_HAPLOTYPE[POS - 60 : POS + 66], "60M26I40M")]
     for i, keep in enumerate((50, 55, 60)):  # right clip: aligned up to the anchor, then the insertion
         start = POS - keep
-        reads.append(aligned(f"right{i}", start, f"{keep}M{100 - keep}S", ALT_HAPLOTYPE[start : start + 100]))
+        reads.append(aligned(f"right{i}", start, ALT_HAPLOTYPE[start : start + 100], f"{keep}M{100 - keep}S"))
     for i, keep in enumerate((50, 55, 60)):  # left clip: the insertion, then aligned from the next base
         end = POS + len(INSERTED) + keep
-        reads.append(aligned(f"left{i}", POS, f"{100 - keep}S{keep}M", ALT_HAPLOTYPE[end - 100 : end], reverse=True))
+        reads.append(aligned(f"left{i}", POS, ALT_HAPLOTYPE[end - 100 : end], f"{100 - keep}S{keep}M", reverse=True))
     return reads
 
 
 def reference_reads(n):
-    return [aligned(f"ref{i}", POS - 50 - i, "100M", REFERENCE[POS - 50 - i : POS + 50 - i]) for i in range(n)]
+    return [aligned(f"ref{i}", POS - 50 - i, REFERENCE[POS - 50 - i : POS + 50 - i]) for i in range(n)]
 
 
 def test_soft_clipped_reads_of_a_long_insertion_count_as_alt(tmp_path):
@@ -67,7 +51,7 @@ def test_soft_clipped_reads_of_a_long_insertion_count_as_alt(tmp_path):
 
 
 def test_a_read_ending_before_the_indel_supports_neither(tmp_path):
-    short = aligned("short", POS - 80, "80M", REFERENCE[POS - 80 : POS])  # ends at the anchor
+    short = aligned("short", POS - 80, REFERENCE[POS - 80 : POS])  # ends at the anchor
     bam, fasta = write_bam(tmp_path, [short] + reference_reads(3))
     with pysam.FastaFile(str(fasta)) as reference, pysam.AlignmentFile(str(bam)) as reads:
         haps = indel_evidence.Haplotypes(reference, "chrT", POS, LEFT[-1], LEFT[-1] + INSERTED)

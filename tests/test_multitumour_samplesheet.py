@@ -117,7 +117,12 @@ def test_rna_only_and_germline_only_patients(tmp_path):
                 *primary_relapse_normal(),
                 relapse(purity="0.5", lane="L002", fastq_1="P1-R_L2_R1.fastq.gz", fastq_2="P1-R_L2_R2.fastq.gz"),
             ],
-            ["row 4 (line 5), column purity", "'0.5' differs from '0.4' on row 2 (line 3)", "describes sample P1-R"],
+            [
+                "row 4 (line 5), column purity",
+                "'0.5' differs from '0.4' on row 2 (line 3)",
+                "describes sample P1-R",
+                "on each of its rows (lanes)",
+            ],
             id="purity-differs-between-lanes-of-one-tumour",
         ),  # fmt: skip
         pytest.param(

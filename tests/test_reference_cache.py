@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 
@@ -29,6 +30,7 @@ from presis.inputs.reference_cache import (
     read_genes,
     subset_gff3,
 )
+from presis.rna.star import star_version
 
 FASTA = DATA / "genome" / "presis-test-GRCh38.v2.fa.gz"
 GFF3 = DATA / "genome" / "presis-test-GRCh38.v2.gff3.gz"
@@ -131,6 +133,16 @@ def test_star_index_folder_is_keyed_by_fasta_annotation_and_index_settings(tmp_p
     other = prepared({**reference(tmp_path), "gff3": str(edited)})
     assert other.star_dir(settings) != layout.star_dir(settings)
     assert other.bwa_dir == layout.bwa_dir  # an edited annotation keeps the bwa index
+
+
+def test_star_index_folder_is_keyed_by_stars_version(tmp_path, monkeypatch):
+    layout = prepared(reference(tmp_path))
+    settings = {"sjdb_overhang": 100, "sa_sparse": 1, "star_version": star_version()}
+    assert re.fullmatch(r"2\.\d+\.\d+[a-z]?", settings["star_version"])  # the STAR setup.sh installs
+    # An index made by another STAR is never reused: STAR would refuse it at alignment.
+    assert layout.star_dir(settings) != layout.star_dir({**settings, "star_version": "2.7.11b"})
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert star_version.__wrapped__() is None  # no STAR: a DNA-only run reads on
 
 
 def test_plain_gzip_fasta_gets_one_plain_copy(tmp_path):
@@ -248,6 +260,30 @@ def test_a_second_output_folder_reuses_the_prepared_reference(rna_run, tmp_path)
         assert rule not in scheduled
     per_run = " ".join(p.name for p in rna_run.result("reference").iterdir())
     assert "genome" not in per_run and "star" not in per_run  # no per-run FASTA copy or STAR index
+
+
+@pytest.mark.e2e
+def test_without_star_an_rna_sheet_is_refused_and_a_dna_sheet_runs(tmp_path):
+    """STAR's version keys the STAR index, so it is asked at start: only when the sheet has RNA."""
+    bin_dir = tmp_path / "bin"  # PATH as it is, STAR left out
+    bin_dir.mkdir()
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for tool in os.listdir(folder) if os.path.isdir(folder) else []:
+            if tool != "STAR" and not (bin_dir / tool).exists():
+                (bin_dir / tool).symlink_to(os.path.join(folder, tool))
+    env = {**os.environ, "PATH": str(bin_dir)}
+
+    def dry_run(*config: str) -> subprocess.CompletedProcess:
+        command = [str(SNAKEMAKE), "-n", "--configfile", "config/config.yaml", "--cores", "2",
+                   "--config", f"outdir={tmp_path / 'out'}", *config]  # fmt: skip
+        return subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
+
+    rna = dry_run(f"samples={REPO / 'config' / 'samples.rna.tsv'}")
+    assert rna.returncode != 0
+    assert "samples.rna.tsv has rna rows, but STAR is not on PATH — install STAR" in rna.stdout + rna.stderr
+    dna = dry_run()
+    assert dna.returncode == 0, dna.stderr[-3000:]
+    assert "align_bwa" in dna.stdout + dna.stderr
 
 
 @pytest.mark.e2e

@@ -53,7 +53,9 @@ def sample_qc(sample: str) -> dict:
             "checks": [{"metric": "mean_target_depth", "value": 210.0, "threshold": ">= 100", "pass": True, "if_failed": "Low depth"}]}  # fmt: skip
 
 
-def make_report(tmp_path, *, identity=None, normal="N1", sections=ALL_SECTIONS, other_tumours=None) -> dict:
+def make_report(
+    tmp_path, *, identity=None, normal="N1", sections=ALL_SECTIONS, other_tumours=None, withheld_tumours=None
+) -> dict:
     """A report of a patient whose calling found no candidate at all (a header-only table)."""
     path = tmp_path / "table.tsv"
     path.write_text(
@@ -78,6 +80,7 @@ def make_report(tmp_path, *, identity=None, normal="N1", sections=ALL_SECTIONS, 
         kb={"version": "2026.11.0", "date": "2026-11-27", "evidence_reviewed_through": "2025-06"},
         performance={"benchmark": "frozen benchmark", "measured": [{"what": "SNV recall", "detected": 1, "total": 1}]},
         provenance=provenance, config=cfg, generated_at="2026-11-27T00:00:00+00:00", other_tumours=other_tumours,
+        withheld_tumours=withheld_tumours,
     )  # fmt: skip
 
 
@@ -100,6 +103,20 @@ def test_a_report_names_its_tumour_sample_and_the_patients_other_tumours(tmp_pat
     # One tumour: no list of others, the header as before.
     alone = make_report(tmp_path)
     assert alone["samples"] == {"tumour": "T1", "normal": "N1"} and "Other tumour samples" not in render_html(alone)
+
+
+def test_a_sibling_tumour_whose_report_was_withheld_is_named_with_the_reason_not_as_a_sibling(tmp_path):
+    reason = "report withheld: sample identity mismatch — tumour TX and normal N1 look like two different people"
+    report = make_report(tmp_path, other_tumours=["T0"], withheld_tumours={"TX": reason})
+    assert report["samples"]["other_tumours"] == ["T0"]
+    assert report["samples"]["withheld_tumours"] == [{"sample": "TX", "reason": reason}]
+    assert validate_report(report, SCHEMA) == [] and report["schema_version"] == "1.6"
+    html = render_html(report)
+    assert f'<tr><td>Tumour sample not reported</td><td class="fail">TX: {reason}</td></tr>' in html
+    assert "<tr><td>Other tumour samples of this patient</td><td>T0 — each" in html
+    # The only other tumour withheld: still a report about one of several tumour samples.
+    only = render_html(make_report(tmp_path, withheld_tumours={"TX": reason}))
+    assert "— tumour sample T1</title>" in only and "Other tumour samples of this patient" not in only
 
 
 MISMATCH = {"status": "mismatch", "warning": True, "message": "SAMPLE MISMATCH: tumour T1 and normal N1 look like two different people",
@@ -189,3 +206,19 @@ def test_axis_ends_on_a_round_number(value, ceiling):
 def test_report_json_round_trips(tmp_path):
     report = make_report(tmp_path)
     assert json.loads(json.dumps(report)) == report
+
+
+def test_the_clinical_trial_options_section_renders_its_matches_and_the_caveat(tmp_path):
+    report = make_report(tmp_path, sections=[*ALL_SECTIONS, "clinical_trials"])
+    match = {"trial_id": "TEST-1", "title": "t", "phase": "2", "status": "recruiting", "cohort": "ALK fusion",
+             "drugs": ["drug E"], "matched_event": "EML4::ALK", "biomarker": "ALK fusion", "reason": "EML4::ALK fits",
+             "source": "https://example.org/t", "as_of": "2026-11-01"}  # fmt: skip
+    report["clinical_trials"] = {
+        "as_of": "2026-11-01", "matches": [match], "summary": "1 cohort match(es) among 1 trial(s)",
+        "confirm": "Trial availability must be confirmed with the trial team.",
+        "trials_considered": [{"id": "TEST-1", "status": "recruiting", "as_of": "2026-11-01", "source": "https://example.org/t"}],
+    }  # fmt: skip
+    assert validate_report(report, SCHEMA) == []
+    section = render_html(report).split("<h2>Clinical-trial options</h2>")[1].split("<h2>")[0]
+    assert "<td><b>TEST-1</b> (recruiting, as of 2026-11-01)</td><td>ALK fusion</td><td>drug E</td>" in section
+    assert "<b>1 cohort match(es) among 1 trial(s).</b> Trial availability must be confirmed" in section

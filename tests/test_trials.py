@@ -158,3 +158,10 @@ def test_copy_number_calls_of_the_report_reach_the_matcher(fixture, oncotree):
         ("TEST-CLASSES", "ERBB2 amplification, any tumour"),
         ("TEST-CLASSES", "CDKN2A loss, any tumour"),
     }
+
+
+def test_an_rna_only_report_gets_the_same_trial_matching(fixture, oncotree):
+    fusion = {"kind": "fusion", "name": "EML4::ALK", "genes": ["EML4", "ALK"], "status": "detected"}
+    report = {"mode": "rna-only", "patient": {"tumour_type": "LUAD"}, "rna": {"events": [fusion]}}
+    section = T.add_trials(report, fixture, oncotree)["clinical_trials"]
+    assert [(m["cohort"], m["matched_event"]) for m in section["matches"]] == [("ALK fusion, any tumour", "EML4::ALK")]

@@ -102,15 +102,25 @@ def g12d_vaf(report: dict) -> float:
 def test_a_primary_and_a_relapse_run_to_two_reports_against_one_normal(multitumour_run):
     run = multitumour_run.run
     primary, relapse = report(run, "MT-P"), report(run, "MT-R")
-    assert primary["samples"] == {"tumour": "MT-P", "normal": "MT-N", "other_tumours": ["MT-R", "MT-X"]}
-    assert relapse["samples"] == {"tumour": "MT-R", "normal": "MT-N", "other_tumours": ["MT-P", "MT-X"]}
+    # MT-X, another person's sample whose own report its identity check stopped, is named as
+    # withheld with the reason in both reports, never as a sibling analysed like them.
+    for this, sibling in ((primary, "MT-R"), (relapse, "MT-P")):
+        (withheld,) = this["samples"].pop("withheld_tumours")
+        assert this["samples"] == {"tumour": this["samples"]["tumour"], "normal": "MT-N", "other_tumours": [sibling]}
+        assert withheld["sample"] == "MT-X"
+        assert withheld["reason"].startswith(
+            "report withheld: sample identity mismatch — tumour MT-X and normal MT-N look like two different people ("
+        )
+    assert (primary["samples"]["tumour"], relapse["samples"]["tumour"]) == ("MT-P", "MT-R")
     assert (primary["mode"], relapse["mode"]) == ("tumour-normal", "tumour-normal")
     # Each its own calls: the relapse, half normal reads, shows KRAS G12D at about half the VAF.
     assert 0.18 <= g12d_vaf(primary) <= 0.4 and 0.06 <= g12d_vaf(relapse) <= 0.22
     assert g12d_vaf(relapse) < 0.8 * g12d_vaf(primary)
     for unit in ("MT-P", "MT-R"):
         assert run.result(f"MT/calls/{unit}.somatic.vcf.gz").exists()
-        assert "Other tumour samples of this patient" in run.result(f"MT/report/{unit}.report.html").read_text()
+        html = run.result(f"MT/report/{unit}.report.html").read_text()
+        assert "Other tumour samples of this patient" in html
+        assert '<tr><td>Tumour sample not reported</td><td class="fail">MT-X: report withheld: sample identity' in html
         maf = run.result(f"MT/report/{unit}.maf").read_text()
         assert f"\t{unit}\tMT-N\t" in maf  # Tumor_Sample_Barcode, Matched_Norm_Sample_Barcode
     # One normal for all three tumours: aligned once, beside each tumour's own alignment.

@@ -1,9 +1,10 @@
 """End to end: a DNA+RNA patient and an RNA-only patient, simulated RNA with known fusions and EGFRvIII."""
 
 import json
+import shutil
 
 import pytest
-from conftest import REPO
+from conftest import REPO, run_workflow
 
 pytestmark = pytest.mark.e2e
 TRUTH = REPO / "tests" / "data" / "reads" / "rna"
@@ -43,6 +44,45 @@ def test_rna_only_report_has_egfrviii_and_no_dna_sections(rna_run):
     html = rna_run.result("RNA-GB/report/RNA-GB.report.html").read_text()
     assert "EGFRvIII" in html and "Tumour RNA" in html
     assert "EGFRvIII" in rna_run.result("RNA-GB/report/RNA-GB.report.tsv").read_text()
+
+
+# Made-up trials (ids TEST-*), NOT real cohorts: the shipped trials (config/kb/trials.yaml) name no
+# RNA-defined cohort, so a match needs these.
+RNA_TRIALS = """
+version: "2026.12.0"
+description: test trials with RNA-defined cohorts
+trials:
+  - {id: TEST-RNA, title: Test trial with RNA-defined cohorts, phase: "2", status: recruiting, country: Norway,
+     source: https://example.org/test-rna, as_of: "2026-11-01", cohorts: [
+       {name: "EGFR exon skipping, glioblastoma", tumour_types: [GB], drugs: [drug R],
+        biomarkers: [{gene: EGFR, alteration: exon_skipping}]},
+       {name: "PBRM1 fusion, any tumour", tumour_types: ["*"], drugs: [drug S], biomarkers: [{gene: PBRM1, alteration: fusion}]},
+       {name: "ALK fusion, any tumour", tumour_types: ["*"], drugs: [drug T], biomarkers: [{gene: ALK, alteration: fusion}]}]}
+"""
+
+
+def test_a_level1_rna_only_report_points_to_trials_for_its_rna_events(rna_run, tmp_path):
+    """RNA-GB's report rebuilt at level 1 from the session run's RNA result: only the report step
+    runs again (in a copy of the results), with trial matching as in a DNA report."""
+    outdir = tmp_path / "out"
+    for part in ("RNA-GB", "provenance"):
+        shutil.copytree(rna_run.result(part), outdir / "results" / part)
+    trials = tmp_path / "trials.yaml"
+    trials.write_text(RNA_TRIALS)
+    target = outdir / "results" / "RNA-GB" / "report" / "RNA-GB.report.json"
+    run = run_workflow(
+        outdir, f"samples={REPO / 'config' / 'samples.rna.tsv'}", "level=1", f"kb={{trials: {trials}}}",
+        extra=("--allowed-rules", "provenance_config", "report_build", "--forcerun", "provenance_config",
+               "--", str(target)),
+    )  # fmt: skip
+    assert run.returncode == 0, run.output[-5000:]
+    report = json.loads(target.read_text())
+    assert (report["mode"], report["level"]) == ("rna-only", 1)
+    matches = {(m["cohort"], m["matched_event"]) for m in report["clinical_trials"]["matches"]}
+    assert matches == {("EGFR exon skipping, glioblastoma", "EGFRvIII"), ("PBRM1 fusion, any tumour", "MINK1::PBRM1")}
+    html = target.with_suffix(".html").read_text()
+    assert "<h2>Clinical-trial options</h2>" in html and "TEST-RNA" in html
+    assert "Trial availability must be confirmed with the trial team" in html
 
 
 def test_dna_rna_report_keeps_dna_findings_and_adds_rna(rna_run):

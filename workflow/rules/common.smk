@@ -4,6 +4,7 @@ import os
 import re
 
 from presis.rna.star import ARRIBA_OPTIONS as ARRIBA_STAR_OPTIONS
+from presis.rna.star import star_version
 
 
 def out(path):
@@ -45,8 +46,17 @@ PLAIN_FAI = str(PREPARED.plain_fai)
 # CNVkit's accessible regions of the genome, for its off-target bins (reference_cache_cnv_access).
 CNV_ACCESS = str(PREPARED.cnv_access)
 RNA_IN_SHEET = bool((SHEET["type"] == "rna").any())
-# The STAR index, once per FASTA, GFF3 and these settings, in the reference cache (rna_star_index).
+# The STAR index, once per FASTA, GFF3, these settings and STAR's version (STAR refuses an index
+# made by an incompatible version), in the reference cache (rna_star_index). STAR is asked only
+# when the sheet has RNA: a DNA-only site need not install it.
 STAR_SETTINGS = {k: config["rna"]["star"][k] for k in ("sjdb_overhang", "sa_sparse")}
+STAR_SETTINGS["star_version"] = star_version() if RNA_IN_SHEET else None
+if RNA_IN_SHEET and STAR_SETTINGS["star_version"] is None:
+    raise WorkflowError(
+        "presis cannot start — fix the input and run again.\n"
+        f"the sample sheet {config['samples']} has rna rows, but STAR is not on PATH — install STAR "
+        "(Debian package rna-star, as setup.sh does) or remove the rna rows"
+    )
 STAR_INDEX = str(PREPARED.star_dir(STAR_SETTINGS))
 STAR_MANIFEST = os.path.join(STAR_INDEX, reference_cache.MANIFEST)
 # The annotation of the genes the panel touches, made by reference_panel_annotation, is what
@@ -137,6 +147,17 @@ def other_tumours(wildcards):
     """The patient's tumour samples other than the analysis' own (each has a report of its own)."""
     tumour = samplesheet.unit_tumour(SHEET, wildcards.patient, wildcards.unit)
     return [t for t in samplesheet.tumour_samples(SHEET, wildcards.patient) if t != tumour]
+
+
+def other_tumours_identity(wildcards):
+    """other tumour sample -> its identity genotypes, where its identity is checked: the report
+    names a sibling whose own report a mismatch stopped as withheld, not as a sibling (the
+    genotypes exist whether or not its check passed). With several tumours each is its own unit."""
+    return {
+        t: out(f"results/{wildcards.patient}/qc/{t}.identity.bcf")
+        for t in other_tumours(wildcards)
+        if identity_checked(wildcards.patient, t)
+    }
 
 
 def sample_of(patient, kind):
@@ -239,6 +260,7 @@ def report_inputs(wildcards):
         return {
             **rna_result(patient, unit),
             **{name: KB_INPUTS[name] for name in ("biomarkers", "oncotree", "gene_roles", "kb_schema")},
+            **TRIALS_INPUTS,
             "checksums": out("results/provenance/reference_checksums.json"),
             "versions": out("results/provenance/tool_versions.json"),
             "config": out("results/provenance/effective_config.yaml"),
@@ -265,6 +287,9 @@ def report_inputs(wildcards):
     if identity_checked(patient, unit):
         # A failed check (identity: on_mismatch: stop) leaves no JSON, so no report is built.
         inputs["identity"] = out(f"results/{patient}/qc/{unit}.identity.json")
+    siblings = other_tumours_identity(wildcards)
+    if siblings:
+        inputs["other_tumours_identity"] = list(siblings.values())
     inputs.update(analysis_outputs(patient, unit))
     inputs.update(rna_result(patient, unit))
     if config["copy_number"]["enabled"]:

@@ -88,6 +88,7 @@ rule report_build:
         normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
         # The patient's other tumour samples, each analysed separately (named in the header).
         other_tumours=lambda wildcards: other_tumours(wildcards),
+        other_tumours_identity=lambda wildcards: other_tumours_identity(wildcards),
     log:
         out("logs/{patient}/report_build/{unit}.log"),
     benchmark:

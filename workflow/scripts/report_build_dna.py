@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from presis.calling.identity import IdentityParams, check_identity, withheld_reason
 from presis.interpretation import kb, trials
 from presis.report import qc
 from presis.report import rna as rna_report
@@ -40,6 +41,13 @@ provenance = {
     "reference": json.loads(Path(inputs.checksums).read_text()),
     "config": reported_config(config),
 }
+# A sibling tumour whose own report its identity check stopped is named as withheld, with the
+# reason, never as a sibling analysed like this one (its genotypes are compared again here).
+identity_params = IdentityParams.from_config(config["identity"])
+withheld = {
+    sibling: withheld_reason(check_identity(genotypes, sibling, params.normal, identity_params), identity_params)
+    for sibling, genotypes in params.other_tumours_identity.items()
+}
 report = build_report(
     patient=snakemake.wildcards.patient,
     info=params.info,
@@ -54,7 +62,8 @@ report = build_report(
     performance=yaml.safe_load(Path(inputs.performance).read_text()),
     provenance=provenance,
     config=config,
-    other_tumours=params.other_tumours,
+    other_tumours=[t for t in params.other_tumours if not withheld.get(t)],
+    withheld_tumours={t: reason for t, reason in withheld.items() if reason},
 )
 # The level's analyses (TMB, MSI, germline findings, FFPE) and the limit of detection per target.
 report = add_sections(
@@ -70,9 +79,7 @@ if rna_result is not None:
 # Clinical-trial options (level 1): cohorts the reportable events and the tumour type fit.
 if "trials" in inputs.keys():
     cohorts = trials.load_trials(inputs.trials, inputs.trials_schema, knowledge_base.oncotree)
-    report["clinical_trials"] = trials.match_trials(
-        cohorts, trials.report_events(report), report["patient"]["tumour_type"], knowledge_base.oncotree
-    )
+    report = trials.add_trials(report, cohorts, knowledge_base.oncotree)
 problems = validate_report(report, inputs.schema)
 if problems:
     raise ValueError("report does not match its schema:\n" + "\n".join(problems))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from presis.interpretation import kb
+from presis.interpretation import kb, trials
 from presis.report import rna as rna_report
 from presis.report.document import validate_report
 from presis.report.provenance import reported_config
@@ -33,6 +33,10 @@ report = rna_report.rna_only_report(
     provenance=provenance,
     config=config,
 )
+# Clinical-trial options (level 1), from the RNA events (fusions, exon skipping) as for a DNA report.
+if "trials" in inputs.keys():
+    cohorts = trials.load_trials(inputs.trials, inputs.trials_schema, knowledge_base.oncotree)
+    report = trials.add_trials(report, cohorts, knowledge_base.oncotree)
 problems = validate_report(report, inputs.schema)
 if problems:
     raise ValueError("report does not match its schema:\n" + "\n".join(problems))

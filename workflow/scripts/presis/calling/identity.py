@@ -226,6 +226,18 @@ def check_identity(
     return compare(read_sites(genotypes, tumour, normal), tumour, normal, params, sites_in_targets)
 
 
+def withheld_reason(result: IdentityResult, params: IdentityParams) -> str | None:
+    """Why the tumour's own report is not built, in words for a sibling tumour's report (the
+    patient's other tumour samples are named there); None when its report is built."""
+    if result.status == MISMATCH and params.on_mismatch == "stop":
+        return (
+            f"report withheld: sample identity mismatch — tumour {result.tumour} and normal {result.normal} look "
+            f"like two different people ({result.discordant_sites} of {result.informative_sites} informative SNP "
+            f"sites discordant); no result of {result.tumour} is reported"
+        )
+    return None
+
+
 def enforce(result: IdentityResult, params: IdentityParams) -> None:
     """Raise IdentityMismatch for a mismatch when the configuration says stop."""
     if result.status == MISMATCH and params.on_mismatch == "stop":

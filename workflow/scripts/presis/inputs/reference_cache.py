@@ -17,7 +17,7 @@ Layout of the cache::
         annotation.gff3.gz, .tbi         the GFF3 sorted, bgzipped and tabix-indexed
         genes.tsv                        gene id, name and span: look-up by name without the GFF3
         manifest.json
-    star-<sha16 of FASTA, GFF3 and the STAR index settings>/   the STAR index (RNA runs only)
+    star-<sha16 of FASTA, GFF3, the STAR index settings and STAR's version>/   the STAR index (RNA runs only)
     cnv-access-<sha16 of the FASTA>/access.bed   the genome's accessible regions for CNVkit's
                                      off-target bins (copy-number runs only)
     checksums/                           memo of file checksums by path, size and mtime

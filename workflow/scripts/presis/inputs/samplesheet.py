@@ -20,6 +20,7 @@ import math
 import os
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -492,26 +493,39 @@ def patient_value(row: Row, column: str) -> Any:
     return as_number(row.get(column)) if column == "purity" else row.get(column)
 
 
+# Where a value that must agree is written, by the column grouping the rows (named in the message).
+AGREEMENT_ROWS = {"patient": "each of the patient's rows", "sample": "each of its rows (lanes)"}
+
+
+def disagreement_problems(rows: Iterable[Row], key: str, column: str) -> list[str]:
+    """Rows sharing a ``key`` value (patient or sample) whose ``column`` differs from the first
+    such row's: one problem each, naming the row that set the value."""
+    first: dict[str, Row] = {}
+    problems = []
+    for row in rows:
+        origin = first.setdefault(row.get(key), row)
+        if patient_value(row, column) != patient_value(origin, column):
+            problems.append(
+                f"{row.where(column)}: {row.get(column)!r} differs from {origin.get(column)!r} on {origin.at()} — "
+                f"{column} describes {key} {row.get(key)}: give the same value on {AGREEMENT_ROWS[key]}, "
+                f"or leave it empty on all but one"
+            )
+    return problems
+
+
 def patient_value_problems(rows: list[Row], invalid: Invalid) -> list[str]:
     """tumour_type, sex and consent describe the patient: given twice, they must agree; so must
     purity for a patient with one tumour (several tumours: sample_value_problems)."""
     tumours = tumours_by_patient(rows, invalid)
     problems = []
     for column in (*PATIENT_COLUMNS, "purity"):
-        first: dict[str, Row] = {}
-        for row in rows:
-            if not usable(row, invalid, "patient", column):
-                continue
-            patient = row.get("patient")
-            if column == "purity" and len(tumours.get(patient, [])) > 1:
-                continue
-            origin = first.setdefault(patient, row)
-            if patient_value(row, column) != patient_value(origin, column):
-                problems.append(
-                    f"{row.where(column)}: {row.get(column)!r} differs from {origin.get(column)!r} on {origin.at()} — "
-                    f"{column} describes patient {patient}: give the same value on each of the patient's rows, "
-                    f"or leave it empty on all but one"
-                )
+        given = (
+            row
+            for row in rows
+            if usable(row, invalid, "patient", column)
+            and not (column == "purity" and len(tumours.get(row.get("patient"), [])) > 1)
+        )
+        problems += disagreement_problems(given, "patient", column)
     return problems
 
 
@@ -523,7 +537,7 @@ def sample_value_problems(rows: list[Row], invalid: Invalid) -> list[str]:
     tumours = tumours_by_patient(rows, invalid)
     problems = []
     for column in SAMPLE_COLUMNS:
-        first: dict[str, Row] = {}
+        given = []
         for row in rows:
             if not usable(row, invalid, "patient", "sample", "type", column):
                 continue
@@ -537,13 +551,8 @@ def sample_value_problems(rows: list[Row], invalid: Invalid) -> list[str]:
                     f"on that tumour sample's own rows and leave this cell empty"
                 )
                 continue
-            origin = first.setdefault(row.get("sample"), row)
-            if patient_value(row, column) != patient_value(origin, column):
-                problems.append(
-                    f"{row.where(column)}: {row.get(column)!r} differs from {origin.get(column)!r} on {origin.at()} — "
-                    f"{column} describes sample {row.get('sample')}: give the same value on each of its rows (lanes), "
-                    f"or leave it empty on all but one"
-                )
+            given.append(row)
+        problems += disagreement_problems(given, "sample", column)
     return problems
 
 

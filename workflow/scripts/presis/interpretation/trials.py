@@ -275,6 +275,14 @@ def _event_label(event: Mapping[str, Any]) -> str:
     return f"{event.get('gene')} {event.get('kind', '').replace('_', ' ')} {detail}".strip()
 
 
+def add_trials(report: dict, trials: Iterable[Trial], oncotree: OncoTree) -> dict:
+    """The report with its ``clinical_trials`` section: the cohorts its events (small variants, copy
+    number, RNA; any the report holds) and its tumour type fit. The same for DNA and RNA-only reports."""
+    events = report_events(report)
+    report["clinical_trials"] = match_trials(trials, events, report["patient"]["tumour_type"], oncotree)
+    return report
+
+
 def match_trials(
     trials: Iterable[Trial], events: list[Mapping[str, Any]], tumour_type: str | None, oncotree: OncoTree
 ) -> dict:

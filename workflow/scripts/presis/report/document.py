@@ -24,7 +24,7 @@ from presis.interpretation.classify import VERDICTS, report_group
 from presis.report import plots, qc
 from presis.report.copy_number import log2_plot
 
-SCHEMA_VERSION = "1.5"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13); 1.3: optional rna section, mode rna-only (issue 15); 1.4: optional copy_number section (issue 14); 1.5: samples.other_tumours, per-tumour purity (issue 16)
+SCHEMA_VERSION = "1.6"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13); 1.3: optional rna section, mode rna-only (issue 15); 1.4: optional copy_number section (issue 14); 1.5: samples.other_tumours, per-tumour purity (issue 16); 1.6: samples.withheld_tumours
 FILTER_TEXT = {**SOMATIC_FILTERS, **REPORT_FILTERS}
 VARIANT_FIELDS = [
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",
@@ -172,6 +172,7 @@ def build_report(
     config: dict,
     generated_at: str | None = None,
     other_tumours: list[str] | None = None,
+    withheld_tumours: dict[str, str] | None = None,
 ) -> dict:
     reportable = table[table["reportable"].astype(bool)]
     referrals = table[table["germline_referral"].notna()]
@@ -179,11 +180,17 @@ def build_report(
     return {
         **report_header(patient, info, kb, config, generated_at),
         # The tumour sample this report is about, and the patient's other tumour samples when it
-        # has several (each analysed separately, against the same normal).
+        # has several (each analysed separately, against the same normal); one whose own report
+        # was withheld (identity mismatch) apart, with the reason.
         "samples": {
             "tumour": tumour,
             "normal": normal,
             **({"other_tumours": list(other_tumours)} if other_tumours else {}),
+            **(
+                {"withheld_tumours": [{"sample": t, "reason": why} for t, why in withheld_tumours.items()]}
+                if withheld_tumours
+                else {}
+            ),
         },
         "mode": "tumour-normal" if normal else "tumour-only",
         "level": config["level"],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import shutil
+import subprocess
 from pathlib import Path
 
 from presis.annotation.transcripts import TranscriptIndex
@@ -24,6 +27,18 @@ ARRIBA_OPTIONS = [
     "--chimSegmentReadGapMax", "3",
     "--chimMultimapNmax", "50",
 ]  # fmt: skip
+
+
+@functools.cache
+def star_version(executable: str = "STAR") -> str | None:
+    """The version ``STAR --version`` prints (e.g. 2.7.10b), or None when STAR is not on PATH.
+    Part of the STAR index's cache key: STAR refuses an index made by an incompatible version.
+    Asked once per process (~20 ms), so reading the workflow stays cheap."""
+    found = shutil.which(executable)
+    if found is None:
+        return None
+    done = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=60, check=True)
+    return done.stdout.strip() or None
 
 
 def sa_index_bases(genome_length: int) -> int:
