@@ -110,7 +110,7 @@ def test_a_sibling_tumour_whose_report_was_withheld_is_named_with_the_reason_not
     report = make_report(tmp_path, other_tumours=["T0"], withheld_tumours={"TX": reason})
     assert report["samples"]["other_tumours"] == ["T0"]
     assert report["samples"]["withheld_tumours"] == [{"sample": "TX", "reason": reason}]
-    assert validate_report(report, SCHEMA) == [] and report["schema_version"] == "1.6"
+    assert validate_report(report, SCHEMA) == [] and report["schema_version"] == "1.7"
     html = render_html(report)
     assert f'<tr><td>Tumour sample not reported</td><td class="fail">TX: {reason}</td></tr>' in html
     assert "<tr><td>Other tumour samples of this patient</td><td>T0 — each" in html
@@ -222,3 +222,10 @@ def test_the_clinical_trial_options_section_renders_its_matches_and_the_caveat(t
     section = render_html(report).split("<h2>Clinical-trial options</h2>")[1].split("<h2>")[0]
     assert "<td><b>TEST-1</b> (recruiting, as of 2026-11-01)</td><td>ALK fusion</td><td>drug E</td>" in section
     assert "<b>1 cohort match(es) among 1 trial(s).</b> Trial availability must be confirmed" in section
+    assert "Not matched" not in section
+    miss = {"trial_id": "TEST-1", "cohort": "ALK fusion", "event": "ALK::EML4", "biomarker": "ALK fusion",
+            "reason": "ALK is the 5' partner of ALK::EML4: the cohort's ALK fusion needs ALK as the 3' partner"}  # fmt: skip
+    report["clinical_trials"]["not_matched"] = [miss]
+    assert validate_report(report, SCHEMA) == []
+    section = render_html(report).split("<h2>Clinical-trial options</h2>")[1].split("<h2>")[0]
+    assert "TEST-1 ALK fusion: ALK is the 5&#39; partner of ALK::EML4" in section

@@ -86,7 +86,10 @@ def test_no_match_says_so_with_the_date(fixture, oncotree):
     "event, cohort",
     [
         ({"kind": "copy_number", "gene": "ERBB2", "call": "amplification"}, "ERBB2 amplification, any tumour"),
-        ({"kind": "fusion", "gene": "ALK", "partner": "EML4"}, "ALK fusion, any tumour"),
+        (
+            {"kind": "fusion", "gene": "ALK", "partner": "EML4", "genes": ["EML4", "ALK"], "frame": "in-frame"},
+            "ALK fusion, any tumour",
+        ),
         ({"kind": "exon_skipping", "gene": "MET", "exon": 14}, "MET exon 14 skipping, NSCLC"),
         ({"kind": "copy_number", "gene": "CDKN2A", "call": "homozygous_deletion"}, "CDKN2A loss, any tumour"),
     ],

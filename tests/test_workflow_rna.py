@@ -57,6 +57,9 @@ trials:
        {name: "EGFR exon skipping, glioblastoma", tumour_types: [GB], drugs: [drug R],
         biomarkers: [{gene: EGFR, alteration: exon_skipping}]},
        {name: "PBRM1 fusion, any tumour", tumour_types: ["*"], drugs: [drug S], biomarkers: [{gene: PBRM1, alteration: fusion}]},
+       {name: "ABR fusion, any tumour", tumour_types: ["*"], drugs: [drug U], biomarkers: [{gene: ABR, alteration: fusion}]},
+       {name: "SLC25A11 fusion, any tumour", tumour_types: ["*"], drugs: [drug V],
+        biomarkers: [{gene: SLC25A11, alteration: fusion}]},
        {name: "ALK fusion, any tumour", tumour_types: ["*"], drugs: [drug T], biomarkers: [{gene: ALK, alteration: fusion}]}]}
 """
 
@@ -79,10 +82,20 @@ def test_a_level1_rna_only_report_points_to_trials_for_its_rna_events(rna_run, t
     report = json.loads(target.read_text())
     assert (report["mode"], report["level"]) == ("rna-only", 1)
     matches = {(m["cohort"], m["matched_event"]) for m in report["clinical_trials"]["matches"]}
-    assert matches == {("EGFR exon skipping, glioblastoma", "EGFRvIII"), ("PBRM1 fusion, any tumour", "MINK1::PBRM1")}
+    # A fusion cohort takes only its gene as the 3' partner in frame (the defaults): in-frame SLC25A11::ABR
+    # is the ABR cohort's, not the SLC25A11 cohort's; out-of-frame MINK1::PBRM1 is not the PBRM1 cohort's.
+    assert matches == {("EGFR exon skipping, glioblastoma", "EGFRvIII"), ("ABR fusion, any tumour", "SLC25A11::ABR")}
+    missed = {(n["cohort"], n["event"]): n["reason"] for n in report["clinical_trials"]["not_matched"]}
+    assert missed == {
+        ("PBRM1 fusion, any tumour", "MINK1::PBRM1"): "PBRM1 is the 3' partner of MINK1::PBRM1 but the fusion is "
+        "out of frame: not the cohort's PBRM1 fusion",
+        ("SLC25A11 fusion, any tumour", "SLC25A11::ABR"): "SLC25A11 is the 5' partner of SLC25A11::ABR: the "
+        "cohort's SLC25A11 fusion needs SLC25A11 as the 3' partner, so it does not match",
+    }
     html = target.with_suffix(".html").read_text()
     assert "<h2>Clinical-trial options</h2>" in html and "TEST-RNA" in html
     assert "Trial availability must be confirmed with the trial team" in html
+    assert "Not matched" in html and "not the cohort&#39;s PBRM1 fusion" in html
 
 
 def test_dna_rna_report_keeps_dna_findings_and_adds_rna(rna_run):

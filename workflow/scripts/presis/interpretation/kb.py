@@ -253,6 +253,8 @@ class Alteration:
     build: str | None = None  # ... of this reference build
     exons: tuple[int, int] | None = None  # intragenic_deletion: first and last exon missing (RNA)
     name: str | None = None
+    partner_position: str = "3prime"  # fusion: where the gene must be in the product (fusion_fit)
+    frame: str = "in_frame"  # fusion: the reading frame the evidence needs (fusion_fit)
 
     def describe(self, gene: str | None) -> str:
         """In words, for reasons: 'EGFR exon 19 in-frame deletion', 'KRAS G12/G13 missense'."""
@@ -273,6 +275,55 @@ class Alteration:
             "intragenic_deletion": lambda: f"{self.name} (exons {self.exons[0]}-{self.exons[1]} deleted, RNA)",
         }[self.type]()
         return f"{gene} {what}" if gene else what
+
+
+# ---------------------------------------------------------------------------------------------
+# Fusions: which detected fusion is "a fusion of gene X"
+#
+# A KB entry or trial cohort naming a gene fusion means the product that drives the evidence: for the
+# kinase fusions of the KB (ALK, ROS1, RET, NTRK1-3) the kinase is the 3' partner, its kinase domain
+# joined in frame to the 5' partner's promoter and dimerisation domain; for FGFR2/FGFR3 the kinase is
+# the 5' partner, its C-terminus replaced. A fusion with the gene in the other position (the reciprocal
+# product) or out of frame (truncated after the junction) is not that product. So an entry states
+# ``partner_position`` (5prime, 3prime, either) and ``frame`` (in_frame: in-frame, or frame unknown said
+# as such; any); the defaults are the conservative 3prime and in_frame.
+
+FIVE, THREE, EITHER = "5prime", "3prime", "either"
+FUSION_POSITIONS = (FIVE, THREE, EITHER)
+FUSION_FRAMES = ("in_frame", "any")
+_SIDE = {FIVE: "5'", THREE: "3'"}
+
+
+def fusion_fit(
+    gene: str, genes: list[str | None], frame: str | None, position: str = THREE, frame_rule: str = "in_frame",
+    what: str | None = None,
+) -> tuple[bool, str]:  # fmt: skip
+    """(fits, why): does the fusion ``genes`` (5' partner first) with ``frame`` ('in-frame',
+    'out-of-frame', 'unknown') count as the ``what`` (default '<gene> fusion') of a KB entry or cohort
+    requiring ``gene`` at ``position`` and ``frame_rule``? ``why`` is empty when ``gene`` is no partner."""
+    if gene not in genes:
+        return False, ""
+    name = "::".join(g or "?" for g in genes)
+    what = what or f"{gene} fusion"
+    if len(genes) != 2 or genes[0] == genes[1]:
+        return False, f"{name}: partner order unknown, not the {what}"
+    side = FIVE if genes[0] == gene else THREE
+    if position != EITHER and side != position:
+        return False, (
+            f"{gene} is the {_SIDE[side]} partner of {name}: the {what} needs {gene} as the "
+            f"{_SIDE[position]} partner, so it does not match"
+        )
+    where = f"{gene} is the {_SIDE[side]} partner of {name}"
+    if frame == "in-frame":
+        return True, f"{where}, in frame: the {what}"
+    if frame_rule == "any":
+        return True, f"{where}, {frame or 'unknown'} frame (the {what} names no frame)"
+    if frame == "out-of-frame":
+        return False, f"{where} but the fusion is out of frame: not the {what}"
+    return True, (
+        f"{where}; frame unknown (a breakpoint outside the coding sequence or in an intron): "
+        f"an in-frame product is not shown, confirm before acting on the {what}"
+    )
 
 
 @dataclass(frozen=True)
@@ -362,6 +413,8 @@ def _alteration(data: Mapping[str, Any]) -> Alteration:
         build=data.get("build"),
         exons=tuple(data["exons"]) if data.get("exons") else None,
         name=data.get("name"),
+        partner_position=data.get("partner_position", "3prime"),
+        frame=data.get("frame", "in_frame"),
     )
 
 

@@ -14,6 +14,11 @@ only drivers and clinically relevant ones (report group not ``vus``): a variant 
 significance does not make a patient eligible. Copy-number and RNA events are read from the report
 keys ``copy_number_events`` and ``rna_events`` when other stages provide them (same event dicts).
 
+A fusion biomarker ("ALK fusion") means one product: the gene at the partner position the cohort states
+(``partner_position``, default 3') in the frame it states (``frame``, default in frame; an unknown frame
+matches with that said), as for KB entries (``kb.fusion_fit``). A detected fusion naming the gene that is
+not that product (the reciprocal, out of frame) is listed under ``not_matched`` with why.
+
 Nothing here says a patient is eligible: a match says the molecular and tumour-type criteria the
 source states are met; availability and the other criteria must be confirmed with the trial team.
 """
@@ -31,10 +36,12 @@ import yaml
 from presis.errors import InputError
 from presis.interpretation.kb import (
     AGNOSTIC,
+    THREE,
     OncoTree,
     consequences,
     exon_numbers,
     first_residue,
+    fusion_fit,
     one_letter,
     schema_problems,
 )
@@ -61,6 +68,8 @@ IN_FRAME = frozenset({"inframe_deletion", "inframe_insertion", "protein_altering
 class Biomarker:
     gene: str
     alteration: str
+    partner_position: str = THREE  # fusion only (kb.fusion_fit)
+    frame: str = "in_frame"  # fusion only
 
     def describe(self) -> str:
         return f"{self.gene} {self.alteration.replace('_', ' ')}"
@@ -145,7 +154,10 @@ def _trial(data: Mapping[str, Any]) -> Trial:
                 name=cohort["name"],
                 tumour_types=tuple(cohort["tumour_types"]),
                 exclude_tumour_types=tuple(cohort.get("exclude_tumour_types") or ()),
-                biomarkers=tuple(Biomarker(m["gene"], m["alteration"]) for m in cohort["biomarkers"]),
+                biomarkers=tuple(
+                    Biomarker(m["gene"], m["alteration"], m.get("partner_position", THREE), m.get("frame", "in_frame"))
+                    for m in cohort["biomarkers"]
+                ),
                 drugs=tuple(cohort["drugs"]),
                 note=" ".join(str(cohort["note"]).split()) if cohort.get("note") else None,
             )
@@ -232,8 +244,10 @@ def copy_number_trial_events(genes: list[Mapping[str, Any]]) -> list[dict]:
 
 
 def rna_trial_events(rna_events: list[Mapping[str, Any]]) -> list[dict]:
-    """Detected RNA events (report section ``rna.events[]``) as matcher events: a fusion counts for
-    each of its partner genes; exon skipping and intragenic deletions for their gene."""
+    """Detected RNA events (report section ``rna.events[]``) as matcher events: a fusion is an event of
+    each of its partner genes, carrying the partners in order (5' first) and the frame, so that a cohort's
+    fusion biomarker matches only the partner position and frame it requires (kb.fusion_fit); exon
+    skipping and intragenic deletions count for their gene."""
     events = []
     for event in rna_events:
         if event.get("status") != "detected":
@@ -242,7 +256,10 @@ def rna_trial_events(rna_events: list[Mapping[str, Any]]) -> list[dict]:
         if event.get("kind") == "fusion":
             for gene in genes:
                 partner = next((other for other in genes if other != gene), None)
-                events.append({"gene": gene, "kind": FUSION, "partner": partner, "label": event.get("name")})
+                events.append({
+                    "gene": gene, "kind": FUSION, "partner": partner, "label": event.get("name"),
+                    "genes": list(event.get("genes") or []), "frame": event.get("frame"),
+                })  # fmt: skip
         elif event.get("kind") in ("exon_skipping", "intragenic_deletion") and genes:
             exons = event.get("exons") or []
             exon = exons[0] if event.get("kind") == "exon_skipping" and len(set(exons)) == 1 else None
@@ -288,7 +305,7 @@ def match_trials(
 ) -> dict:
     """The report's ``clinical_trials`` section: every (trial, cohort, event) that fits, with why."""
     trials = tuple(trials)
-    matches = []
+    matches, not_matched = [], []
     for trial in trials:
         for cohort in trial.cohorts:
             fits, where = tumour_fits(cohort, tumour_type, oncotree)
@@ -299,9 +316,24 @@ def match_trials(
                 for marker in cohort.biomarkers:
                     if marker.gene != event.get("gene") or marker.alteration not in classes:
                         continue
+                    how = ""
+                    if event.get("kind") == FUSION and marker.alteration == "fusion":
+                        # The cohort's "<gene> fusion" is one product: the gene at the position and in
+                        # the frame the cohort states (defaults 3' and in frame), not any fusion naming it.
+                        product, how = fusion_fit(
+                            marker.gene, event.get("genes") or [marker.gene], event.get("frame"),
+                            marker.partner_position, marker.frame, what=f"cohort's {marker.describe()}",
+                        )  # fmt: skip
+                        if not product:
+                            not_matched.append({
+                                "trial_id": trial.id, "cohort": cohort.name, "event": _event_label(event),
+                                "biomarker": marker.describe(), "reason": how,
+                            })  # fmt: skip
+                            continue
                     reason = (
-                        f"{_event_label(event)} satisfies the cohort biomarker {marker.describe()}; "
-                        f"tumour type {where}; trial status {trial.status} ({trial.country}) as of {trial.as_of}"
+                        f"{_event_label(event)} satisfies the cohort biomarker {marker.describe()}"
+                        + (f" ({how})" if how else "")
+                        + f"; tumour type {where}; trial status {trial.status} ({trial.country}) as of {trial.as_of}"
                     )
                     matches.append({
                         "trial_id": trial.id, "title": trial.title, "phase": trial.phase, "status": trial.status,
@@ -319,6 +351,7 @@ def match_trials(
         "as_of": as_of,
         "trials_considered": [{"id": t.id, "status": t.status, "as_of": t.as_of, "source": t.source} for t in trials],
         "matches": matches,
+        "not_matched": not_matched,
         "summary": summary,
         "confirm": CONFIRM,
     }

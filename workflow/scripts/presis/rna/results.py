@@ -74,13 +74,26 @@ def splice_record(record: dict, contigs: ContigMap) -> dict:
 
 
 def interpret(event: dict, knowledge_base: kbmod.KnowledgeBase, tumour_type: str | None) -> dict:
-    """AMP tier, ESCAT and therapies of a detected event from the KB; an out-of-frame fusion is not matched
-    (its product is truncated: the KB's fusion evidence is for in-frame fusions keeping the kinase)."""
-    matches = []
+    """AMP tier, ESCAT and therapies of a detected event from the KB. A fusion matches a KB fusion entry
+    only when the entry's gene is the partner the entry names (``partner_position``) in the frame it
+    needs (``frame``; kb.fusion_fit): a reciprocal or out-of-frame product is not the actionable fusion.
+    The reason says, for every KB fusion gene among the partners, why it did or did not match."""
+    matches, fusion_whys = [], []
     for entry in knowledge_base.entries:
         alteration = entry.alteration
         if event["kind"] == "fusion":
-            fits = alteration.type == "fusion" and entry.gene in event["genes"] and event["frame"] != "out-of-frame"
+            if alteration.type != "fusion" or not entry.gene:
+                continue
+            fits, why = kbmod.fusion_fit(
+                entry.gene,
+                event["genes"],
+                event.get("frame"),
+                alteration.partner_position,
+                alteration.frame,
+                what=f"KB's {alteration.describe(entry.gene)}",
+            )
+            if why:
+                fusion_whys.append(why)
         else:
             fits = entry.id == event.get("kb_id") or (
                 alteration.type in SPLICE_TYPES
@@ -94,13 +107,7 @@ def interpret(event: dict, knowledge_base: kbmod.KnowledgeBase, tumour_type: str
     oncogenicity = tiers.Verdict(None, "not classified by the oncogenicity SOP (RNA event)")
     amp = tiers.amp_tier(variant, matches, tumour_type, oncogenicity)
     escat = tiers.escat(variant, matches, tumour_type)
-    reason = amp.reason
-    if (
-        event["kind"] == "fusion"
-        and event["frame"] == "out-of-frame"
-        and any(e.alteration.type == "fusion" and e.gene in event["genes"] for e in knowledge_base.entries)
-    ):
-        reason += "; the fusion is out of frame, so the KB's fusion evidence (in-frame products) is not applied"
+    reason = amp.reason + "".join(f"; {why}" for why in dict.fromkeys(fusion_whys))
     return {
         "amp_tier": {"value": amp.value, "reason": reason},
         "escat": {"value": escat.value, "reason": escat.reason},
