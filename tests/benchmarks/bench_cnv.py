@@ -276,6 +276,21 @@ def score(rows: pd.DataFrame, min_purity: float) -> None:
               f"{ok_few}/{len(few)}; median |error| {100 * rel.median():.1f} %, max {100 * rel.max():.1f} %")  # fmt: skip
 
 
+def score_interval(rows: pd.DataFrame, min_purity: float) -> None:
+    """How often the 95 % copy-number interval (sheet purity) holds the true copy number."""
+    held = rows[(rows["purity"] >= min_purity) & rows["cn_low"].notna()]
+    inside = (held["cn_low"] <= held["truth"]) & (held["truth"] <= held["cn_high"])
+    few = held["targets"] < 10
+    altered = held["truth"] != 2
+    print(f"  95 % copy-number interval holds the truth (purity >= {min_purity}): {int(inside.sum())}/{len(held)} "
+          f"(< 10 targets {int(inside[few].sum())}/{int(few.sum())}; altered genes {int(inside[altered].sum())}/"
+          f"{int(altered.sum())}); median width, true CN 3-10: "
+          f"{(held['cn_high'] - held['cn_low'])[(held['truth'] >= 3) & (held['truth'] <= 10)].median():.2f} copies")  # fmt: skip
+    amps = rows[rows["call"] == "amplification"]
+    print(f"  amplification calls whose interval reaches below amplification_cn (said in the reason): "
+          f"{int(amps['doubt'].sum())}/{len(amps)}")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=["tuning", "tuning_v2", "reporting"], action="append")
@@ -368,6 +383,9 @@ def main() -> int:
                 rows.append({"seed": case["seed"], "purity": case["purity"], "gene": g["gene"],
                              "truth": case["copies"].get(g["gene"], 2), "call": g["call"], "targets": g["targets"],
                              "log2": g["log2"], "cn_given": g["copy_number"],
+                             "cn_low": (g.get("copy_number_interval") or [None, None])[0],
+                             "cn_high": (g.get("copy_number_interval") or [None, None])[1],
+                             "doubt": "lower bound" in g["reason"],
                              "cn_estimated": by_gene[g["gene"]]["copy_number"],
                              "call_estimated": by_gene[g["gene"]]["call"], "noise": given["noise"]["value"],
                              "segment_noise": given["segment_noise"]})  # fmt: skip
@@ -382,6 +400,7 @@ def main() -> int:
             print(f"  deliberately noisy tumour {seed}: noise {noise:.3f}; gene calls {dict(calls)} "
                   f"({'not evaluable, as it must be' if set(calls) == {'not_evaluable'} else 'EVALUATED: a failure'})")  # fmt: skip
         score(frame, settings["min_purity"])
+        score_interval(frame, settings["min_purity"])
         errors = [abs(e - p) for p, e in purity_errors if e is not None]
         print(f"  purity estimate (2 x median VAF of clonal SNVs): {len(errors)}/{len(purity_errors)} estimated, "
               f"|error| median {statistics.median(errors):.3f}, max {max(errors):.3f}")  # fmt: skip
