@@ -275,3 +275,18 @@ def test_the_interval_reaches_the_tsv_and_the_events(tmp_path):
         < table.loc["ERBB2", "copy_number"]
         < table.loc["ERBB2", "copy_number_high"]
     )
+
+
+def test_z_counts_capture_targets_not_bins():
+    """+0.18 log2 at purity 0.3 (2.9 copies) in 8 bins: as 2 capture targets of 4 bins each (bins of one target
+    err together) it is 2 measurements — |z| below min_z, neutral; as 8 capture targets of 1 bin it is a gain."""
+    rng = np.random.default_rng(11)
+    backbone = []
+    for g in range(12):  # per-target error 0.12, bins alike within a target
+        backbone += split_targets(f"N{g}", list(rng.normal(0, 0.12, 6)), [2] * 6, 0.0, 100_000 * (g + 1))
+    purity = Purity(0.3, "sample_sheet", "")
+    two = calls(pd.DataFrame(backbone + split_targets("G", [0.0, 0.0], [4, 4], 0.18, 10_000)), purity)["G"]
+    eight = calls(pd.DataFrame(backbone + split_targets("G", [0.0] * 8, [1] * 8, 0.18, 10_000)), purity)["G"]
+    assert two["targets"] == eight["targets"] == 8
+    assert two["call"] == "neutral" and "below min_z" in two["reason"] and "(2 capture targets)" in two["reason"]
+    assert eight["call"] == "gain", eight["reason"]

@@ -11,9 +11,10 @@ copy number is higher), but a deep loss cannot be told from a homozygous deletio
 
 Per gene: the mean log2 of its capture targets, each target the weighted mean of its bins (CNVkit's
 bin weights) and counted once (``gene_log2``: the bins of one target err together), the number of
-bins (``targets``) and z = log2 / (noise / √targets), where the noise is the sample's robust per-bin
-standard deviation within genes (``sample_noise``). A call other than neutral needs |z| ≥ ``min_z``: an
-isolated noisy gene never becomes an amplification. The copy number's 95 % interval comes from the
+bins (``targets``) and z = log2 / (per-target noise / √capture targets), where the per-target noise is
+the sample's robust standard deviation of capture targets within genes (``target_noise``; the bins of one
+target err together, so counting bins would overstate z). A call other than neutral needs |z| ≥
+``min_z``: an isolated noisy gene never becomes an amplification. The copy number's 95 % interval comes from the
 gene's log2 ± 1.96 standard errors (``log2_standard_error``: the per-target noise ``target_noise`` or
 the gene's own target spread, over √capture targets) carried through the purity adjustment; an
 amplification whose interval reaches below ``amplification_cn`` (a homozygous deletion whose interval
@@ -187,9 +188,13 @@ def call_gene(
     n0_reason: str | None,
     settings: Mapping[str, Any],
     se: float = 0.0,
+    capture_targets: int | None = None,
+    per_target_noise: float | None = None,
 ) -> tuple[str, float | None, str]:
     """(call, copy number, reason) of one gene; rules in the module docstring. ``se``: the standard
-    error of ``log2`` (``log2_standard_error``), for the copy-number interval named in the reason."""
+    error of ``log2`` (``log2_standard_error``), for the copy-number interval named in the reason. With
+    ``capture_targets`` and ``per_target_noise`` z counts capture targets (``target_noise``); without
+    them it counts bins with the per-bin ``noise``."""
     if targets < settings["min_targets"]:
         return "not_evaluable", None, f"{targets} target bin(s), fewer than min_targets {settings['min_targets']}"
     if n0 is None:
@@ -197,13 +202,16 @@ def call_gene(
     p = purity.value
     cn = adjusted_copy_number(log2, p, n0)
     low, high = copy_number_interval(log2, se, p, n0)
-    z = log2 / (noise / math.sqrt(targets)) if noise > 0 else math.inf * (1 if log2 >= 0 else -1)
+    by_target = capture_targets and per_target_noise is not None and not math.isnan(per_target_noise)
+    z_noise, z_count = (per_target_noise, capture_targets) if by_target else (noise, targets)
+    z = log2 / (z_noise / math.sqrt(z_count)) if z_noise > 0 else math.inf * (1 if log2 >= 0 else -1)
     how = (
         f"purity-adjusted CN {cn:.1f} (purity {p:.2f} from {purity.source.replace('_', ' ')})"
         if p is not None
         else f"CN {cn:.1f} not purity-adjusted (no purity)"
     )
-    base = f"log2 {log2:+.2f} over {targets} targets, {how}, 95 % interval {low:.1f}–{high:.1f}, z {z:+.1f}"
+    over = f"{targets} targets ({capture_targets} capture targets)" if by_target else f"{targets} targets"
+    base = f"log2 {log2:+.2f} over {over}, {how}, 95 % interval {low:.1f}–{high:.1f}, z {z:+.1f}"
     strong = abs(z) >= settings["min_z"]
     low_purity = p is not None and p < settings["min_purity"]
     if strong and log2 > 0 and cn >= settings["amplification_cn"]:
@@ -288,7 +296,9 @@ def gene_calls(
         else:
             n0, n0_reason = normal_copies(chromosome, sex)
             se = log2_standard_error(target_values, per_target)
-            call, cn, reason = call_gene(log2, targets, noise, purity, n0, n0_reason, settings, se)
+            call, cn, reason = call_gene(
+                log2, targets, noise, purity, n0, n0_reason, settings, se, len(target_values), per_target
+            )
             record.update(call=call, copy_number=None if cn is None else round(cn, 2), reason=f"{gene}: {reason}")
             if cn is not None:
                 low, high = copy_number_interval(log2, se, purity.value, n0)
