@@ -17,8 +17,11 @@ against the reference of all reference normals), the noise per tumour and what t
 (`expect: not_evaluable`) is called, amplification sensitivity (true CN >= 8, purity >= 0.3), CN 6
 called at least gain, homozygous-deletion sensitivity (purity >= 0.5), what a homozygous deletion
 below min_purity is called, calls in copy-neutral genes, purity-adjusted CN error (true CN 3-10,
-purity >= 0.3) with the sheet's purity and with the estimated one. Then seconds per sample of the
-copy-number steps. Simulated BAMs are cached in --work (default ~/.cache/presis/bench-cnv);
+purity >= 0.3) with the sheet's purity and with the estimated one, the gene log2 RMS error by < 10 and
+>= 10 capture targets, and MYC's and KRAS's per-target log2 offsets averaged over the samples (a shared
+offset is the reference's own error). Then seconds per sample of the copy-number steps.
+`--reference-normals N` (tuning sets only): the reference is made of the first N of normals.seeds +
+normals.extra_seeds (its files are tagged `.refN`), to measure what the reference's size does. Simulated BAMs are cached in --work (default ~/.cache/presis/bench-cnv);
 `--simulate-only` only makes them. Overrides (--max-noise, --min-z, --edge-correction) are for the
 tuning set only. Not a test: it prints figures.
 """
