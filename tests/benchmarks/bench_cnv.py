@@ -455,9 +455,9 @@ def main() -> int:
                              "call_estimated": by_gene[g["gene"]]["call"], "noise": given["noise"]["value"],
                              "segment_noise": given["segment_noise"]})  # fmt: skip
         frame = pd.DataFrame(rows)
-        frame.to_csv(args.work / f"{name}.calls.tsv", sep="\t", index=False)
+        frame.to_csv(args.work / f"{name}{bench.tag}.calls.tsv", sep="\t", index=False)
         print(f"{name} set: {len(cfg['sets'][name])} tumours, {len(frame)} gene calls of the {len(cfg['sets'][name]) - len(noisy)} "
-              f"not meant to be noisy (table: {args.work / f'{name}.calls.tsv'})")  # fmt: skip
+              f"not meant to be noisy (table: {args.work / f'{name}{bench.tag}.calls.tsv'})")  # fmt: skip
         per_tumour = frame.groupby("seed")[["noise", "segment_noise"]].first()
         print("  noise per tumour (per-gene residuals / CNVkit-metrics-style segment residuals): "
               + ", ".join(f"{s}: {r.noise:.3f}/{r.segment_noise:.3f}" for s, r in per_tumour.iterrows()))  # fmt: skip
