@@ -14,6 +14,7 @@ from presis.copynumber.genes import (
     gene_calls,
     normal_copies,
     sample_noise,
+    target_noise,
 )
 from presis.copynumber.interpret import analyse
 from presis.interpretation import kb
@@ -210,3 +211,82 @@ def test_edge_correction_removes_the_geometry_trend_without_compressing_a_small_
     neutral = level.drop("AMP")
     assert (neutral - neutral.median()).abs().max() < 0.06
     assert level["AMP"] - neutral.median() == pytest.approx(1.0, abs=0.1)
+
+
+def split_targets(gene: str, target_errors: list[float], bins_per_target: list[int], log2: float, start: int):
+    """Bins of one gene whose capture targets are split into adjacent bins that err together."""
+    rows = []
+    for error, k in zip(target_errors, bins_per_target, strict=True):
+        for _ in range(k):
+            rows.append({"chromosome": "chr9", "start": start, "end": start + 200, "gene": gene, "log2": log2 + error,
+                         "depth": 100.0, "weight": 1.0})  # fmt: skip
+            start += 200
+        start += 1500
+    return rows
+
+
+def test_a_gene_mean_counts_each_capture_target_once_and_its_interval_follows_the_targets():
+    """A MYC-like gene: 8 bins in 3 capture targets, the 4-bin exon 0.25 low (its bins err together, as a
+    target's do). Bins weighted alike put the gene at -0.125 and claim 8 independent bins; counted per
+    target the error is a third of that's and the interval (from the per-target noise over √3) holds the truth."""
+    truth = observed_log2(8, 0.4)
+    rows = split_targets("MYC", [0.10, -0.25, 0.0], [1, 4, 3], truth, 10_000)
+    rng = np.random.default_rng(5)
+    for g in range(12):  # backbone genes of 6 targets x 2 bins: per-target error 0.1, bins alike within a target
+        rows += split_targets(f"N{g}", list(rng.normal(0, 0.1, 6)), [2] * 6, 0.0, 100_000 * (g + 1))
+    frame = pd.DataFrame(rows)
+    got = calls(frame, Purity(0.4, "sample_sheet", ""))["MYC"]
+    assert got["log2"] == pytest.approx(truth + (0.10 - 0.25 + 0.0) / 3, abs=1e-3)
+    assert got["targets"] == 8
+    low, high = got["copy_number_interval"]
+    assert low < 8 < high and low < got["copy_number"] < high
+    # the per-target noise, not the (near-zero) spread of bins within a target, sets the width
+    assert target_noise(frame) == pytest.approx(0.1, abs=0.04)
+    assert high - low > 2.0
+
+
+def test_an_amplification_whose_interval_reaches_below_the_threshold_says_so():
+    frame = cnr({"AMP": (observed_log2(6.5, 0.3), 4), "SURE": (observed_log2(20, 0.6), 12)}, noise=0.12, seed=2)
+    got = calls(frame, Purity(0.3, "sample_sheet", ""))
+    amp, sure = got["AMP"], got["SURE"]
+    assert amp["call"] == "amplification", amp["reason"]
+    assert amp["copy_number_interval"][0] < SETTINGS["amplification_cn"] <= amp["copy_number"]
+    assert "lower bound" in amp["reason"] and "a gain) are not excluded" in amp["reason"]
+    assert sure["call"] == "amplification" and sure["copy_number_interval"][0] >= SETTINGS["amplification_cn"]
+    assert "lower bound" not in sure["reason"] and "95 % interval" in sure["reason"]
+
+
+def test_the_interval_reaches_the_tsv_and_the_events(tmp_path):
+    from presis.copynumber.interpret import write_tsv
+
+    frame = cnr({"ERBB2": (observed_log2(12, 0.6), 12)})
+    result = analyse(
+        cnr=frame, genes=list(dict.fromkeys(frame["gene"])), chromosome_of={}, purity_given=0.6, sex="female",
+        somatic=pd.DataFrame(), reference_kind="normals", reference_normals=6, tumour_type="IDC",
+        kb=kb.load(), roles=kb.load_gene_roles(REPO / "config" / "kb" / "gene_roles.tsv"), settings=SETTINGS,
+    )  # fmt: skip
+    erbb2 = next(g for g in result["genes"] if g["gene"] == "ERBB2")
+    assert result["events"][0]["copy_number_interval"] == erbb2["copy_number_interval"]
+    write_tsv(result, tmp_path / "cn.tsv")
+    table = pd.read_csv(tmp_path / "cn.tsv", sep="\t").set_index("gene")
+    assert table.loc["ERBB2", "copy_number_low"] == erbb2["copy_number_interval"][0]
+    assert (
+        table.loc["ERBB2", "copy_number_low"]
+        < table.loc["ERBB2", "copy_number"]
+        < table.loc["ERBB2", "copy_number_high"]
+    )
+
+
+def test_z_counts_capture_targets_not_bins():
+    """+0.18 log2 at purity 0.3 (2.9 copies) in 8 bins: as 2 capture targets of 4 bins each (bins of one target
+    err together) it is 2 measurements — |z| below min_z, neutral; as 8 capture targets of 1 bin it is a gain."""
+    rng = np.random.default_rng(11)
+    backbone = []
+    for g in range(12):  # per-target error 0.12, bins alike within a target
+        backbone += split_targets(f"N{g}", list(rng.normal(0, 0.12, 6)), [2] * 6, 0.0, 100_000 * (g + 1))
+    purity = Purity(0.3, "sample_sheet", "")
+    two = calls(pd.DataFrame(backbone + split_targets("G", [0.0, 0.0], [4, 4], 0.18, 10_000)), purity)["G"]
+    eight = calls(pd.DataFrame(backbone + split_targets("G", [0.0] * 8, [1] * 8, 0.18, 10_000)), purity)["G"]
+    assert two["targets"] == eight["targets"] == 8
+    assert two["call"] == "neutral" and "below min_z" in two["reason"] and "(2 capture targets)" in two["reason"]
+    assert eight["call"] == "gain", eight["reason"]

@@ -27,6 +27,8 @@ def test_demo_egfr_amplification_is_called_tiered_and_reported(demo_run):
     egfr = genes(report)["EGFR"]
     assert egfr["call"] == "amplification" and egfr["targets"] >= 20
     assert 6 <= egfr["copy_number"] <= 12 and egfr["fold_change"] > 2
+    low, high = egfr["copy_number_interval"]  # 1.6: the copy number's 95 % interval
+    assert low < egfr["copy_number"] < high and "95 % interval" in egfr["reason"]
     # every other demo gene is copy-neutral in truth: nothing else amplified or deleted
     others = {g: c["call"] for g, c in genes(report).items() if g != "EGFR"}
     assert not {"amplification", "homozygous_deletion"} & set(others.values()), others
@@ -36,6 +38,7 @@ def test_demo_egfr_amplification_is_called_tiered_and_reported(demo_run):
     assert "EGFR amplification" in event["amp_tier"]["reason"] and "DIFG" in event["amp_tier"]["reason"]
     page = unescape(demo_run.result("DEMO/report/DEMO.report.html").read_text())
     assert "Copy-number findings" in page and "log2 ratio per target" in page and "amplification" in page
+    assert f"{low}–{high}" in page  # the interval in the gene table and the findings
     assert "no copy-number" not in " ".join(report["limitations"])
 
 
@@ -43,6 +46,11 @@ def test_demo_copy_number_tsv_and_contribution_carry_the_event(demo_run):
     with open(demo_run.result("DEMO/cnv/DEMO.copy_number.tsv")) as fh:
         rows = {row["gene"]: row for row in csv.DictReader(fh, delimiter="\t")}
     assert rows["EGFR"]["call"] == "amplification" and rows["EGFR"]["amp_tier"] == "III"
+    assert (
+        float(rows["EGFR"]["copy_number_low"])
+        < float(rows["EGFR"]["copy_number"])
+        < float(rows["EGFR"]["copy_number_high"])
+    )
     assert len(rows) == 16  # one row per demo panel gene
     contribution = json.loads(demo_run.result("DEMO/vardb/DEMO.contribution.json").read_text())
     assert contribution["copy_number_events"] == [

@@ -1,7 +1,8 @@
 """Benchmark: gene-level copy number (presis.copynumber) on the frozen scenarios of
 config/benchmark/cnv_scenarios.yaml, scored against the simulated truth.
 
-Run: `.venv/bin/python tests/benchmarks/bench_cnv.py [--set tuning|reporting] [--work DIR]`
+Run: `.venv/bin/python tests/benchmarks/bench_cnv.py [--set tuning|tuning_v2|reporting] [--work DIR]`
+(`--set` may be repeated; without it: both tuning sets. The frozen `reporting` set runs only when named.)
 
 On the shared test genome v2 (../shared/data/genome/presis-test-GRCh38.v2.*), read from there and
 not copied into the repository: a panel of the scenario's genes (CDS ± padding of the reporting
@@ -11,13 +12,16 @@ aligns (bwa mem | samtools fixmate | sort, samtools markdup), then the workflow'
 functions: CNVkit bins, coverage, a reference of all normals, fix + segment, gene calls.
 
 Prints, per set: normal-vs-normal comparisons at purity min_purity, the most sensitive setting
-(tuning: each reference normal left out of the reference; reporting: held-out normals against the
-reference of all reference normals), the noise per tumour and what the deliberately noisy tumour
+(tuning: each reference normal left out of the reference; tuning_v2 and reporting: their held-out normals
+against the reference of all reference normals), the noise per tumour and what the deliberately noisy tumour
 (`expect: not_evaluable`) is called, amplification sensitivity (true CN >= 8, purity >= 0.3), CN 6
 called at least gain, homozygous-deletion sensitivity (purity >= 0.5), what a homozygous deletion
 below min_purity is called, calls in copy-neutral genes, purity-adjusted CN error (true CN 3-10,
-purity >= 0.3) with the sheet's purity and with the estimated one. Then seconds per sample of the
-copy-number steps. Simulated BAMs are cached in --work (default ~/.cache/presis/bench-cnv);
+purity >= 0.3) with the sheet's purity and with the estimated one, the gene log2 RMS error by < 10 and
+>= 10 capture targets, and MYC's and KRAS's per-target log2 offsets averaged over the samples (a shared
+offset is the reference's own error). Then seconds per sample of the copy-number steps.
+`--reference-normals N` (tuning sets only): the reference is made of the first N of normals.seeds +
+normals.extra_seeds (its files are tagged `.refN`), to measure what the reference's size does. Simulated BAMs are cached in --work (default ~/.cache/presis/bench-cnv);
 `--simulate-only` only makes them. Overrides (--max-noise, --min-z, --edge-correction) are for the
 tuning set only. Not a test: it prints figures.
 """
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import math
 import os
 import shutil
 import statistics
@@ -35,6 +40,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pysam
 import yaml
@@ -42,7 +48,7 @@ import yaml
 from presis.annotation.panel_build import gene_intervals, write_bed
 from presis.annotation.transcripts import load_transcripts
 from presis.copynumber import cnvkit_steps as steps
-from presis.copynumber.genes import read_cnr
+from presis.copynumber.genes import on_target, read_cnr, target_groups, target_log2
 from presis.copynumber.interpret import analyse
 from presis.devtools.simulate import Sample, VafRange, VariantPlan, generate_variants, load_reference
 from presis.devtools.simulate_cnv import (
@@ -104,8 +110,9 @@ def align(fasta: Path, prefix: Path, name: str, threads: int) -> Path:
 
 
 class Bench:
-    def __init__(self, work: Path, threads: int, reuse_coverage: bool = False):
+    def __init__(self, work: Path, threads: int, reuse_coverage: bool = False, tag: str = ""):
         self.work = work
+        self.tag = tag  # names the .cnr/.cns and reference files of a non-default reference size
         self.reuse_coverage = reuse_coverage
         self.threads = threads
         self.cfg = yaml.safe_load(SCENARIOS.read_text())
@@ -180,13 +187,13 @@ class Bench:
         return {"name": name, "bam": bam, "cnns": cnns, "somatic": somatic}
 
     def reference_of(self, normals: list[dict], name: str) -> Path:
-        out = self.work / f"{name}.reference.cnn"
+        out = self.work / f"{name}{self.tag}.reference.cnn"
         steps.build_reference([str(n["cnns"][0]) for n in normals], [str(n["cnns"][1]) for n in normals], self.fasta,
                               out, self.settings["gc_correction"])  # fmt: skip
         return out
 
     def calls(self, sample: dict, reference: Path, purity_given: float | None, somatic: pd.DataFrame) -> dict:
-        cnr, cns = sample["bam"].with_suffix(".cnr"), sample["bam"].with_suffix(".cns")
+        cnr, cns = sample["bam"].with_suffix(f"{self.tag}.cnr"), sample["bam"].with_suffix(f"{self.tag}.cns")
         start = time.perf_counter()
         steps.fix_and_segment(*sample["cnns"], reference, cnr, cns, self.settings["segment_method"],
                               self.settings["gc_correction"], self.settings["edge_correction"])  # fmt: skip
@@ -275,9 +282,68 @@ def score(rows: pd.DataFrame, min_purity: float) -> None:
               f"{ok_few}/{len(few)}; median |error| {100 * rel.median():.1f} %, max {100 * rel.max():.1f} %")  # fmt: skip
 
 
+def truth_log2(copies: int, purity: float) -> float:
+    """The log2 ratio a gene of `copies` copies in a tumour of `purity` should read (diploid elsewhere)."""
+    return math.log2((purity * copies + 2 * (1 - purity)) / 2) if copies > 0 else math.log2(1 - purity)
+
+
+def score_log2(rows: pd.DataFrame) -> None:
+    """RMS error of the gene log2 against the simulated truth (purity >= 0.3, true CN > 0: a homozygous
+    deletion sits at the depth floor), by capture targets < 10 and >= 10, altered or not."""
+    scored = rows[(rows["purity"] >= 0.3) & (rows["truth"] > 0)]
+    error = scored["log2"] - [truth_log2(c, p) for c, p in zip(scored["truth"], scored["purity"], strict=True)]
+    for label, mask in (("< 10 targets", scored["targets"] < 10), (">= 10 targets", scored["targets"] >= 10)):
+        for kind, part in (("all", mask), ("altered", mask & (scored["truth"] != 2))):
+            e = error[part]
+            print(f"  gene log2 error, {label}, {kind} (n {len(e)}): RMS {math.sqrt((e**2).mean()):.4f}, "
+                  f"bias {e.mean():+.4f}")  # fmt: skip
+
+
+def target_offsets(cnrs: list[tuple[Path, float, dict, str | None]], genes: list[str]) -> None:
+    """Per capture target of the genes named: its log2 minus the gene's true log2, averaged over the tumours
+    (purity >= 0.3, gene not deleted), separately where the gene is copy-neutral and where it is altered
+    (or under the group named, e.g. held-out normals). An offset shared by every sample, altered or not
+    and normals too, is the reference's own error at that target."""
+    for gene in genes:
+        offsets: dict[str, list[np.ndarray]] = {}
+        sizes = None
+        for path, purity, copies, group in cnrs:
+            n = copies.get(gene, 2)
+            if purity < 0.3 or n == 0:
+                continue
+            rows = on_target(read_cnr(path))
+            rows = rows[rows["gene"] == gene]
+            values = target_log2(rows, floor=-5.0)
+            ends = rows.groupby(target_groups(rows))["end"].max().to_numpy()
+            starts = rows.groupby(target_groups(rows))["start"].min().to_numpy()
+            sizes = ends - starts
+            kind = group or ("gene neutral" if n == 2 else "gene altered")
+            offsets.setdefault(kind, []).append(values - truth_log2(n, purity))
+        for kind, values in offsets.items():
+            if values:
+                mean = np.mean(values, axis=0)
+                print(f"  {gene} per-target log2 offset, {kind} ({len(values)} samples), targets of "
+                      f"{', '.join(str(s) for s in sizes)} bases: {', '.join(f'{v:+.3f}' for v in mean)}")  # fmt: skip
+
+
+def score_interval(rows: pd.DataFrame, min_purity: float) -> None:
+    """How often the 95 % copy-number interval (sheet purity) holds the true copy number."""
+    held = rows[(rows["purity"] >= min_purity) & rows["cn_low"].notna()]
+    inside = (held["cn_low"] <= held["truth"]) & (held["truth"] <= held["cn_high"])
+    few = held["targets"] < 10
+    altered = held["truth"] != 2
+    print(f"  95 % copy-number interval holds the truth (purity >= {min_purity}): {int(inside.sum())}/{len(held)} "
+          f"(< 10 targets {int(inside[few].sum())}/{int(few.sum())}; altered genes {int(inside[altered].sum())}/"
+          f"{int(altered.sum())}); median width, true CN 3-10: "
+          f"{(held['cn_high'] - held['cn_low'])[(held['truth'] >= 3) & (held['truth'] <= 10)].median():.2f} copies")  # fmt: skip
+    amps = rows[rows["call"] == "amplification"]
+    print(f"  amplification calls whose interval reaches below amplification_cn (said in the reason): "
+          f"{int(amps['doubt'].sum())}/{len(amps)}")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=["tuning", "reporting"], action="append")
+    parser.add_argument("--set", choices=["tuning", "tuning_v2", "reporting"], action="append")
     parser.add_argument(
         "--work",
         type=Path,
@@ -287,7 +353,7 @@ def main() -> int:
     parser.add_argument(
         "--max-noise",
         type=float,
-        help="override copy_number.max_noise (tuning only; never for the reporting figures)",
+        help="override copy_number.max_noise (tuning sets only; never for the reporting figures)",
     )
     parser.add_argument(
         "--reuse-coverage", action="store_true", help="keep coverage files of an earlier run (tuning; no seconds)"
@@ -299,15 +365,30 @@ def main() -> int:
         help="override copy_number.edge_correction (tuning only)",
     )
     parser.add_argument(
+        "--reference-normals",
+        type=int,
+        help="reference of the first N of normals.seeds + normals.extra_seeds (tuning sets only; default: the seeds)",
+    )
+    parser.add_argument(
         "--simulate-only", action="store_true", help="only simulate and align the samples of the chosen sets (cache)"
     )
     args = parser.parse_args()
+    if "reporting" in (args.set or []) and any(
+        v is not None for v in (args.max_noise, args.min_z, args.edge_correction, args.reference_normals)
+    ):
+        parser.error("overrides are for the tuning sets only: the reporting set runs with config/defaults.yaml")
     args.work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(args.work, args.threads, args.reuse_coverage)
+    cfg = yaml.safe_load(SCENARIOS.read_text())
+    pool = cfg["normals"]["seeds"] + cfg["normals"].get("extra_seeds", [])
+    size = args.reference_normals or len(cfg["normals"]["seeds"])
+    if not 2 <= size <= len(pool):
+        parser.error(f"--reference-normals: 2 to {len(pool)} (normals.seeds + normals.extra_seeds)")
+    reference_seeds = pool[:size]
+    tag = "" if reference_seeds == cfg["normals"]["seeds"] else f".ref{size}"
+    bench = Bench(args.work, args.threads, args.reuse_coverage, tag)
     if args.simulate_only:
-        cfg = bench.cfg
-        for name in args.set or ["tuning", "reporting"]:
-            seeds = cfg["normals"]["seeds"] if name == "tuning" else cfg["normals"]["reporting_seeds"]
+        for name in args.set or ["tuning", "tuning_v2"]:
+            seeds = reference_seeds + cfg["normals"]["held_out"].get(name, [])
             for seed in seeds:
                 bench.simulate(f"N{seed}", seed, cfg["normals"]["depth"], None, {}, None)
             for case in cfg["sets"][name]:
@@ -319,28 +400,30 @@ def main() -> int:
         if value is not None:
             bench.settings[key] = value
     cfg, settings = bench.cfg, bench.settings
-    print(f"panel: {len(bench.genes)} genes, {len(bench.targets)} targets; settings: "
+    print(f"reference of {len(reference_seeds)} normals ({reference_seeds[0]}-{reference_seeds[-1]}); "
+          f"panel: {len(bench.genes)} genes, {len(bench.targets)} targets; settings: "
           f"{ {k: settings[k] for k in SHOWN} }")  # fmt: skip
 
-    normals = [bench.sample(f"N{seed}", seed, cfg["normals"]["depth"], None, {}) for seed in cfg["normals"]["seeds"]]
+    normals = [bench.sample(f"N{seed}", seed, cfg["normals"]["depth"], None, {}) for seed in reference_seeds]
     start = time.perf_counter()
     pooled = bench.reference_of(normals, "pooled")
     reference_seconds = time.perf_counter() - start
 
     gene_of = gene_lookup(bench.targets)
-    for name in args.set or ["tuning", "reporting"]:
+    for name in args.set or ["tuning", "tuning_v2"]:
         # Normal vs normal, at purity min_purity (the most sensitive setting): the tuning set leaves each
-        # reference normal out of its reference; the reporting set tests held-out normals against all 8.
+        # reference normal out of its reference; the other sets test their held-out normals against all 8.
         if name == "tuning":
             label = f"leave one out of the {len(normals)} reference normals"
             pairs = [(n, bench.reference_of(normals[:i] + normals[i + 1 :], f"loo{i}")) for i, n in enumerate(normals)]
         else:
             label = "held-out normals against the reference of all normals"
             pairs = [(bench.sample(f"N{seed}", seed, cfg["normals"]["depth"], None, {}), pooled)
-                     for seed in cfg["normals"]["reporting_seeds"]]  # fmt: skip
-        loo_calls, noises = Counter(), []
+                     for seed in cfg["normals"]["held_out"][name]]  # fmt: skip
+        loo_calls, noises, offsets = Counter(), [], []
         for normal, ref in pairs:
             result = bench.calls(normal, ref, settings["min_purity"], pd.DataFrame())
+            offsets.append((normal["bam"].with_suffix(f"{bench.tag}.cnr"), 1.0, {}, "normal vs normal"))
             noises.append(result["noise"]["value"])
             loo_calls.update(g["call"] for g in result["genes"])
         print(f"\n{name} set: normal vs normal, {label} ({len(pairs)} comparisons, purity {settings['min_purity']}):")
@@ -351,6 +434,8 @@ def main() -> int:
             tumour = bench.sample(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"],
                                   case.get("sample_sd"))  # fmt: skip
             given = bench.calls(tumour, pooled, case["purity"], pd.DataFrame())
+            if not case.get("expect"):
+                offsets.append((tumour["bam"].with_suffix(f"{bench.tag}.cnr"), case["purity"], case["copies"], None))
             if case.get("expect") == "not_evaluable":  # a deliberately noisy sample: scored on that alone
                 noisy.append((case["seed"], given["noise"]["value"], Counter(g["call"] for g in given["genes"])))
                 continue
@@ -363,13 +448,16 @@ def main() -> int:
                 rows.append({"seed": case["seed"], "purity": case["purity"], "gene": g["gene"],
                              "truth": case["copies"].get(g["gene"], 2), "call": g["call"], "targets": g["targets"],
                              "log2": g["log2"], "cn_given": g["copy_number"],
+                             "cn_low": (g.get("copy_number_interval") or [None, None])[0],
+                             "cn_high": (g.get("copy_number_interval") or [None, None])[1],
+                             "doubt": "lower bound" in g["reason"],
                              "cn_estimated": by_gene[g["gene"]]["copy_number"],
                              "call_estimated": by_gene[g["gene"]]["call"], "noise": given["noise"]["value"],
                              "segment_noise": given["segment_noise"]})  # fmt: skip
         frame = pd.DataFrame(rows)
-        frame.to_csv(args.work / f"{name}.calls.tsv", sep="\t", index=False)
+        frame.to_csv(args.work / f"{name}{bench.tag}.calls.tsv", sep="\t", index=False)
         print(f"{name} set: {len(cfg['sets'][name])} tumours, {len(frame)} gene calls of the {len(cfg['sets'][name]) - len(noisy)} "
-              f"not meant to be noisy (table: {args.work / f'{name}.calls.tsv'})")  # fmt: skip
+              f"not meant to be noisy (table: {args.work / f'{name}{bench.tag}.calls.tsv'})")  # fmt: skip
         per_tumour = frame.groupby("seed")[["noise", "segment_noise"]].first()
         print("  noise per tumour (per-gene residuals / CNVkit-metrics-style segment residuals): "
               + ", ".join(f"{s}: {r.noise:.3f}/{r.segment_noise:.3f}" for s, r in per_tumour.iterrows()))  # fmt: skip
@@ -377,6 +465,9 @@ def main() -> int:
             print(f"  deliberately noisy tumour {seed}: noise {noise:.3f}; gene calls {dict(calls)} "
                   f"({'not evaluable, as it must be' if set(calls) == {'not_evaluable'} else 'EVALUATED: a failure'})")  # fmt: skip
         score(frame, settings["min_purity"])
+        score_interval(frame, settings["min_purity"])
+        score_log2(frame)
+        target_offsets(offsets, ["MYC", "KRAS"])
         errors = [abs(e - p) for p, e in purity_errors if e is not None]
         print(f"  purity estimate (2 x median VAF of clonal SNVs): {len(errors)}/{len(purity_errors)} estimated, "
               f"|error| median {statistics.median(errors):.3f}, max {max(errors):.3f}")  # fmt: skip

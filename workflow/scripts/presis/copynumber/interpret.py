@@ -76,6 +76,7 @@ def interpret_event(
         "gene": gene_record["gene"],
         "event": gene_record["call"],
         "copy_number": gene_record["copy_number"],
+        "copy_number_interval": gene_record.get("copy_number_interval"),
         "log2": gene_record["log2"],
         "fold_change": gene_record["fold_change"],
         "targets": gene_record["targets"],
@@ -168,19 +169,23 @@ def analyse(
     }
 
 
-TSV_COLUMNS = ["gene", "call", "log2", "fold_change", "copy_number", "purity_adjusted", "targets", "chrom", "start", "end",
-               "amp_tier", "escat", "oncogenicity", "reason"]  # fmt: skip
+TSV_COLUMNS = ["gene", "call", "log2", "fold_change", "copy_number", "copy_number_low", "copy_number_high",
+               "purity_adjusted", "targets", "chrom", "start", "end", "amp_tier", "escat", "oncogenicity", "reason"]  # fmt: skip
 
 
 def write_tsv(result: Mapping[str, Any], path) -> None:
-    """One row per gene; the finding's tiers where the call is an event."""
+    """One row per gene; the finding's tiers where the call is an event; the copy number's 95 % interval
+    as copy_number_low / copy_number_high."""
     events = {e["gene"]: e for e in result["events"]}
     rows = []
     for gene in result["genes"]:
         event = events.get(gene["gene"])
+        low, high = gene.get("copy_number_interval") or (None, None)
         rows.append(
             {
                 **{k: gene.get(k) for k in TSV_COLUMNS if k in gene},
+                "copy_number_low": low,
+                "copy_number_high": high,
                 "amp_tier": event["amp_tier"]["value"] if event else None,
                 "escat": event["escat"]["value"] if event else None,
                 "oncogenicity": event["oncogenicity"]["value"] if event else None,
