@@ -20,6 +20,12 @@ by run length, from the tumour's and (when there is one) the normal's reads. A r
 slips reach ``variant_fraction`` of its reads holds a variant and is left out. The rate of a
 one-base deletion (insertion) in a run of length L is then (slips + 1) / (reads + 1) pooled
 over the runs of that length, never below a shorter run's (stutter grows with the run).
+
+Per calling shard: the profile is counts only, so each shard's part of the panel (the calling
+shard BED, which may cut a target) is measured in a job of its own and the parts are summed
+(``merge``). A position is counted by the shard that holds it; a homopolymer run by the shard
+that holds its first base, with the run, its reads and its variant test taken from the whole
+target as unsharded: the merged profile equals the whole panel's.
 """
 
 from __future__ import annotations
@@ -112,6 +118,44 @@ def _targets(bed: str | Path) -> list[tuple[str, int, int]]:
     return merged
 
 
+def merge(profiles: list[ErrorProfile]) -> ErrorProfile:
+    """The sum of the profiles of disjoint parts of the panel (the calling shards'): one profile."""
+    total = ErrorProfile()
+    for part in profiles:
+        for base, n in part.bases.items():
+            total.bases[base] = total.bases.get(base, 0) + n
+        for key, n in part.mismatches.items():
+            total.mismatches[key] = total.mismatches.get(key, 0) + n
+        total.excluded_positions += part.excluded_positions
+        for run, tally in part.homopolymer.items():
+            kept = total.homopolymer.setdefault(run, [0, 0, 0])
+            for i, n in enumerate(tally):
+                kept[i] += n
+    total.mismatches = dict(sorted(total.mismatches.items()))
+    return total
+
+
+def _windows(targets: list[tuple[str, int, int]], regions: list[tuple[str, int, int]] | None):
+    """Each target with the parts of it to count: all of it, or its overlaps with ``regions``."""
+    if regions is None:
+        return [((chrom, start, end), [(start, end)]) for chrom, start, end in targets]
+    by_chrom: dict[str, list[tuple[int, int]]] = {}
+    for chrom, start, end in regions:  # sorted and merged (_targets): ends ascend too
+        by_chrom.setdefault(chrom, []).append((start, end))
+    ends = {chrom: [e for _, e in spans] for chrom, spans in by_chrom.items()}
+    out = []
+    for chrom, start, end in targets:
+        spans = by_chrom.get(chrom, [])
+        parts = []
+        for s, e in spans[bisect.bisect_right(ends.get(chrom, []), start) :]:
+            if s >= end:
+                break
+            parts.append((max(start, s), min(end, e)))
+        if parts:
+            out.append(((chrom, start, end), parts))
+    return out
+
+
 def measure(
     bam: str | Path,
     fasta: str | Path,
@@ -120,10 +164,14 @@ def measure(
     min_baseq: int,
     variant_fraction: float = 0.1,
     indel_bams: list[str | Path] | None = None,
+    regions: str | Path | None = None,
 ) -> ErrorProfile:
     """The error profile of the reads in ``bam`` over the targets of ``bed``; homopolymer
-    slips from ``indel_bams`` (default: ``bam``)."""
+    slips from ``indel_bams`` (default: ``bam``). ``regions``: a BED (a calling shard's) of the
+    parts of the targets to count; the profiles of a partition of the panel ``merge`` into the
+    whole panel's."""
     profile = ErrorProfile()
+    windows = _windows(_targets(bed), _targets(regions) if regions is not None else None)
 
     def usable(read: pysam.AlignedSegment) -> bool:
         return (
@@ -132,20 +180,20 @@ def measure(
         )
 
     with pysam.AlignmentFile(str(bam)) as reads, pysam.FastaFile(str(fasta)) as reference:
-        for chrom, start, end in _targets(bed):
+        for (chrom, _, _), parts in windows:
             if chrom not in reads.references:
                 continue
-            sequence = reference.fetch(chrom, start, end).upper()
-            # Both mates of a pair count where they overlap: each is its own read of the base.
-            by_base = reads.count_coverage(chrom, start, end, quality_threshold=min_baseq, read_callback=usable)
-            counts = list(zip(*by_base, strict=True))  # per position: A, C, G, T
-            _tally(profile, sequence, counts, variant_fraction)
-        targets = _targets(bed)
+            for start, end in parts:
+                sequence = reference.fetch(chrom, start, end).upper()
+                # Both mates of a pair count where they overlap: each is its own read of the base.
+                by_base = reads.count_coverage(chrom, start, end, quality_threshold=min_baseq, read_callback=usable)
+                counts = list(zip(*by_base, strict=True))  # per position: A, C, G, T
+                _tally(profile, sequence, counts, variant_fraction)
         for path in indel_bams or [bam]:
             with pysam.AlignmentFile(str(path)) as slips:
-                for chrom, start, end in targets:
+                for (chrom, start, end), parts in windows:
                     if chrom in slips.references:
-                        _tally_slips(profile, slips, reference, chrom, start, end, usable, variant_fraction)
+                        _tally_slips(profile, slips, reference, chrom, start, end, usable, variant_fraction, parts)
     return profile
 
 
@@ -162,8 +210,10 @@ def _runs(sequence: str, offset: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_fraction) -> None:
-    """Reads spanning each homopolymer run of the target, and those slipping in it."""
+def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_fraction, parts=None) -> None:
+    """Reads spanning each homopolymer run of the target, and those slipping in it; only the runs
+    starting in ``parts`` (default: the whole target) are tallied, but the runs, the reads and
+    their slips are the whole target's, so a run at a shard's cut counts once and as unsharded."""
     offset = max(0, start - 1)
     sequence = reference.fetch(chrom, offset, end + 1).upper()
     runs = _runs(sequence, offset)
@@ -196,8 +246,9 @@ def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_f
                 query += length
     starts.sort()
     ends.sort()
+    parts = parts or [(start, end)]
     for index, (run_start, run_end) in enumerate(runs):
-        if not start <= run_start < end:
+        if not any(s <= run_start < e for s, e in parts):
             continue
         # Reads starting before the flank base and ending after the other flank base.
         spanning = bisect.bisect_right(starts, run_start - 2) - bisect.bisect_right(ends, run_end + 1)
