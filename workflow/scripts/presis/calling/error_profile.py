@@ -35,6 +35,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pysam
 
 BASES = "ACGT"
@@ -174,27 +175,80 @@ def measure(
     windows = _windows(_targets(bed), _targets(regions) if regions is not None else None)
 
     def usable(read: pysam.AlignedSegment) -> bool:
-        return (
-            not (read.is_unmapped or read.is_duplicate or read.is_secondary or read.is_supplementary or read.is_qcfail)
-            and read.mapping_quality >= min_mapq
-        )
+        # Not unmapped, secondary, QC-failed, duplicate or supplementary: one flag test per read.
+        return not read.flag & 0xF04 and read.mapping_quality >= min_mapq
 
-    with pysam.AlignmentFile(str(bam)) as reads, pysam.FastaFile(str(fasta)) as reference:
-        for (chrom, _, _), parts in windows:
-            if chrom not in reads.references:
-                continue
-            for start, end in parts:
-                sequence = reference.fetch(chrom, start, end).upper()
-                # Both mates of a pair count where they overlap: each is its own read of the base.
-                by_base = reads.count_coverage(chrom, start, end, quality_threshold=min_baseq, read_callback=usable)
-                counts = list(zip(*by_base, strict=True))  # per position: A, C, G, T
-                _tally(profile, sequence, counts, variant_fraction)
-        for path in indel_bams or [bam]:
-            with pysam.AlignmentFile(str(path)) as slips:
-                for (chrom, start, end), parts in windows:
-                    if chrom in slips.references:
-                        _tally_slips(profile, slips, reference, chrom, start, end, usable, variant_fraction, parts)
+    slip_paths = [str(path) for path in indel_bams or [bam]]
+    with pysam.FastaFile(str(fasta)) as reference:
+        files = {path: pysam.AlignmentFile(path) for path in dict.fromkeys([str(bam), *slip_paths])}
+        try:
+            for (chrom, start, end), parts in windows:
+                # Each BAM's usable reads of the whole target, read once for both tallies.
+                target_reads = {
+                    path: [read for read in reads.fetch(chrom, start, end) if usable(read)]
+                    for path, reads in files.items()
+                    if chrom in reads.references
+                }
+                if str(bam) in target_reads:
+                    for part_start, part_end in parts:
+                        sequence = reference.fetch(chrom, part_start, part_end).upper()
+                        # Both mates of a pair count where they overlap: each is its own read of the base.
+                        counts = base_counts(target_reads[str(bam)], part_start, part_end, min_baseq)
+                        _tally(profile, sequence, counts, variant_fraction)
+                for path in slip_paths:
+                    if path in target_reads:
+                        _tally_slips(profile, target_reads[path], reference, chrom, start, end, variant_fraction, parts)
+        finally:
+            for reads in files.values():
+                reads.close()
     return profile
+
+
+_CODE = np.full(256, 4, dtype=np.uint8)  # read base -> index in BASES (4: not counted, e.g. N)
+for _i, _b in enumerate(BASES):
+    _CODE[ord(_b)] = _i
+_ALIGNED = (0, 7, 8)  # CIGAR M, =, X: a read base on a reference base
+
+
+def base_counts(reads, start: int, end: int, min_baseq: int) -> np.ndarray:
+    """The ``reads``' bases of quality >= ``min_baseq`` per reference position of [start, end), by
+    read base: an array (end - start) x 4 (A, C, G, T), what pysam's count_coverage counts (aligned
+    bases only; N not counted; no qualities: not counted unless ``min_baseq`` is 0), in a
+    few array operations per target instead of a Python tuple per aligned base."""
+    sequences, qualities, block_query, block_ref, block_len = [], [], [], [], []
+    offset = 0
+    for read in reads:
+        sequence, quality = read.query_sequence, read.query_qualities
+        if not sequence or (quality is None and min_baseq):
+            continue
+        sequences.append(sequence)
+        qualities.append(quality if quality is not None else bytes(len(sequence)))
+        query, position = 0, read.reference_start
+        for op, length in read.cigartuples:
+            if op in _ALIGNED:
+                block_query.append(offset + query)
+                block_ref.append(position)
+                block_len.append(length)
+                query += length
+                position += length
+            elif op in (1, 4):
+                query += length
+            elif op in (2, 3):
+                position += length
+        offset += len(sequence)
+    counts = np.zeros((end - start) * 4, dtype=np.int64)
+    if not block_len:
+        return counts.reshape(-1, 4)
+    lengths = np.asarray(block_len, dtype=np.int64)
+    # Each block's bases: its first query index / reference position, then one more per base.
+    step = np.arange(lengths.sum(), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    query_index = np.repeat(np.asarray(block_query, dtype=np.int64), lengths) + step
+    ref_index = np.repeat(np.asarray(block_ref, dtype=np.int64), lengths) + step - start
+    bases = _CODE[np.frombuffer("".join(sequences).encode(), dtype=np.uint8)][query_index]
+    quals = np.frombuffer(b"".join(qualities), dtype=np.uint8)[query_index]
+    keep = (ref_index >= 0) & (ref_index < end - start) & (bases < 4) & (quals >= min_baseq)
+    counts += np.bincount(ref_index[keep] * 4 + bases[keep], minlength=(end - start) * 4)
+    return counts.reshape(-1, 4)
 
 
 def _runs(sequence: str, offset: int) -> list[tuple[int, int]]:
@@ -210,8 +264,8 @@ def _runs(sequence: str, offset: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_fraction, parts=None) -> None:
-    """Reads spanning each homopolymer run of the target, and those slipping in it; only the runs
+def _tally_slips(profile, reads, reference, chrom, start, end, variant_fraction, parts=None) -> None:
+    """Reads (the usable ones of the target) spanning each homopolymer run of the target, and those slipping in it; only the runs
     starting in ``parts`` (default: the whole target) are tallied, but the runs, the reads and
     their slips are the whole target's, so a run at a shard's cut counts once and as unsharded."""
     offset = max(0, start - 1)
@@ -222,9 +276,7 @@ def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_f
     run_starts = [s for s, _ in runs]
     starts, ends = [], []
     slips: dict[int, list[int]] = {}  # run index -> [deletions, insertions]
-    for read in reads.fetch(chrom, start, end):
-        if not usable(read):
-            continue
+    for read in reads:
         starts.append(read.reference_start)
         ends.append(read.reference_end)
         position, query = read.reference_start, 0
@@ -263,20 +315,26 @@ def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_f
         tally[2] += insertions
 
 
-def _tally(profile: ErrorProfile, sequence: str, counts: list[list[int]], variant_fraction: float) -> None:
-    for ref, tally in zip(sequence, counts, strict=True):
-        ref_index = BASES.find(ref)
-        depth = sum(tally)
-        if ref_index < 0 or depth == 0:
-            continue
-        alt_max = max(n for i, n in enumerate(tally) if i != ref_index)
-        if alt_max >= variant_fraction * depth and alt_max >= 2:
-            profile.excluded_positions += 1
-            continue
-        profile.bases[ref] += depth
-        for index, n in enumerate(tally):
-            if index != ref_index and n:
-                key = f"{ref}>{BASES[index]}"
+def _tally(profile: ErrorProfile, sequence: str, counts: np.ndarray, variant_fraction: float) -> None:
+    """Add one stretch's per-position base counts (``base_counts``) to the profile, leaving out
+    the positions where one non-reference base reaches ``variant_fraction`` of the reads (and 2)."""
+    ref = _CODE[np.frombuffer(sequence.encode(), dtype=np.uint8)]
+    valid = ref < 4
+    counts, ref = counts[valid], ref[valid].astype(np.int64)
+    depth = counts.sum(axis=1)
+    others = counts.copy()
+    others[np.arange(len(ref)), ref] = -1
+    alt_max = others.max(axis=1) if len(ref) else np.zeros(0, dtype=np.int64)
+    covered = depth > 0
+    variant = covered & (alt_max >= variant_fraction * depth) & (alt_max >= 2)
+    profile.excluded_positions += int(variant.sum())
+    kept = covered & ~variant
+    for i, base in enumerate(BASES):
+        rows = kept & (ref == i)
+        profile.bases[base] += int(depth[rows].sum())
+        for j, n in enumerate(counts[rows].sum(axis=0).tolist()):
+            if j != i and n:
+                key = f"{base}>{BASES[j]}"
                 profile.mismatches[key] = profile.mismatches.get(key, 0) + n
 
 
