@@ -153,3 +153,30 @@ def test_shard_profiles_merge_into_the_whole_panels(tmp_path):
         assert measured([[(s, e) for _, s, e in shard] for shard in shards]) == whole
     # A run counted by no shard or by two would change the tallies: the test can fail.
     assert measured([[(40, 105)], [(106, 330), (420, 560)]]) != whole
+
+
+def test_base_counts_are_pysams_count_coverage(tmp_path):
+    """The numpy counter counts what pysam's count_coverage does: aligned bases of quality >= the
+    threshold, not soft clips, insertions, N or low-quality bases."""
+    rng = random.Random(3)
+    reference = "".join(rng.choice("ACGT") for _ in range(300))
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">chrT\n" + reference + "\n")
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chrT", "LN": len(reference)}]}
+    bam = tmp_path / "t.bam"
+    with pysam.AlignmentFile(str(bam), "wb", header=header) as out:
+        for i, start in enumerate(sorted(rng.randrange(0, 220) for _ in range(200))):
+            read = pysam.AlignedSegment()
+            read.query_name, read.reference_id, read.reference_start, read.mapping_quality = f"r{i}", 0, start, 60
+            sequence = "".join(rng.choice("ACGTN") if rng.random() < 0.05 else b for b in reference[start : start + 60])
+            read.query_sequence = sequence[:20] + "GA" + sequence[20:58]  # 5S15M2I10M1D28M
+            read.cigarstring = "5S15M2I10M1D28M"
+            read.query_qualities = pysam.qualitystring_to_array("".join(rng.choice("#5F") for _ in range(60)))
+            out.write(read)
+    pysam.index(str(bam))
+    with pysam.AlignmentFile(str(bam)) as reads:
+        for start, end in ((0, 300), (37, 101)):
+            expected = list(zip(*reads.count_coverage("chrT", start, end, quality_threshold=20), strict=True))
+            got = error_profile.base_counts(list(reads.fetch("chrT", start, end)), start, end, 20)
+            assert got.tolist() == [list(column) for column in expected]
+            assert got.sum() > 1000
