@@ -24,7 +24,7 @@ with SiteResources(
 ) as resources:
     tally = classify_vcf(
         inputs.candidates,
-        snakemake.output.vcf,
+        snakemake.output[0],
         tumour=snakemake.params.tumour,
         normal=snakemake.params.normal,
         params=SomaticParams.from_config(snakemake.params.somatic),
