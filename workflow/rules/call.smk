@@ -51,6 +51,8 @@ rule call_gather:
         out("logs/{patient}/call_gather/{unit}.log"),
     benchmark:
         out("benchmarks/{patient}/call_gather/{unit}.tsv")
+    # The classification shards wait for it: ahead of coverage, stats and CNVkit.
+    priority: CRITICAL_PATH_PRIORITY - 1
     threads: res("call_gather")["threads"]
     resources:
         mem_mb=res("call_gather")["mem_mb"],
