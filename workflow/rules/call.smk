@@ -97,6 +97,8 @@ rule call_error_profile_shard:
     resources:
         mem_mb=res("call_error_profile_shard")["mem_mb"],
         runtime=res("call_error_profile_shard")["runtime"],
+    conda:
+        "../../envs/python.yaml"
     message:
         "call_error_profile_shard: substitution and homopolymer-slip counts of {wildcards.unit} in shard {wildcards.shard}"
     script:
@@ -156,6 +158,8 @@ rule call_classify_shard:
     resources:
         mem_mb=res("call_classify_shard")["mem_mb"],
         runtime=res("call_classify_shard")["runtime"],
+    conda:
+        "../../envs/python.yaml"
     message:
         "call_classify_shard: somatic model over the candidates of {wildcards.unit} in shard {wildcards.shard}"
     script:
