@@ -224,7 +224,7 @@ def base_counts(reads, start: int, end: int, min_baseq: int) -> np.ndarray:
         sequences.append(sequence)
         qualities.append(quality if quality is not None else bytes(len(sequence)))
         query, position = 0, read.reference_start
-        for op, length in read.cigartuples:
+        for op, length in read.cigartuples or []:
             if op in _ALIGNED:
                 block_query.append(offset + query)
                 block_ref.append(position)
@@ -265,9 +265,10 @@ def _runs(sequence: str, offset: int) -> list[tuple[int, int]]:
 
 
 def _tally_slips(profile, reads, reference, chrom, start, end, variant_fraction, parts=None) -> None:
-    """Reads (the usable ones of the target) spanning each homopolymer run of the target, and those slipping in it; only the runs
-    starting in ``parts`` (default: the whole target) are tallied, but the runs, the reads and
-    their slips are the whole target's, so a run at a shard's cut counts once and as unsharded."""
+    """Reads (the target's usable ones) spanning each homopolymer run of the target, and those
+    slipping in it; only the runs starting in ``parts`` (default: the whole target) are tallied,
+    but the runs, the reads and their slips are the whole target's, so a run at a shard's cut
+    counts once and as unsharded."""
     offset = max(0, start - 1)
     sequence = reference.fetch(chrom, offset, end + 1).upper()
     runs = _runs(sequence, offset)
