@@ -84,6 +84,7 @@ localrules:
     reference_ready,
     panel_from_genes,
     call_gather,
+    call_error_profile,
     call_classify,
     annotate_csq,
     annotate_table,

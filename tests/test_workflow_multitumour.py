@@ -171,7 +171,9 @@ def test_the_patient_contributes_once_to_the_variant_database(multitumour_run):
 # --- the paths (dry run): a patient with one tumour keeps today's paths exactly -----------------
 
 # Every file below results/DEMO/ of the bundled RNA example (config/samples.rna.tsv), as the
-# workflow listed it before several tumours per patient existed (`snakemake -n --summary`).
+# workflow listed it before several tumours per patient existed (`snakemake -n --summary`), and the
+# temporary per-shard error counts and classified parts (calls/shards/, deleted once merged) since
+# the error profile and the classification run per calling shard.
 ONE_TUMOUR_PATHS = """
 align/DEMO-N.L001.sorted.bam align/DEMO-N.bam align/DEMO-N.bam.bai align/DEMO-T.L001.sorted.bam align/DEMO-T.bam
 align/DEMO-T.bam.bai annotate/DEMO.csq.bcf annotate/DEMO.germline.csq.bcf annotate/DEMO.germline.tsv
@@ -180,6 +182,9 @@ calls/DEMO.germline.vcf.gz.tbi calls/DEMO.somatic.vcf.gz calls/DEMO.somatic.vcf.
 calls/shards/DEMO.000.candidates.bcf calls/shards/DEMO.000.germline.bcf calls/shards/DEMO.001.candidates.bcf
 calls/shards/DEMO.001.germline.bcf calls/shards/DEMO.002.candidates.bcf calls/shards/DEMO.002.germline.bcf
 calls/shards/DEMO.003.candidates.bcf calls/shards/DEMO.003.germline.bcf cnv/DEMO-N.antitargetcoverage.cnn
+calls/shards/DEMO.000.error_profile.json calls/shards/DEMO.001.error_profile.json calls/shards/DEMO.002.error_profile.json
+calls/shards/DEMO.003.error_profile.json calls/shards/DEMO.000.somatic.vcf calls/shards/DEMO.001.somatic.vcf
+calls/shards/DEMO.002.somatic.vcf calls/shards/DEMO.003.somatic.vcf
 cnv/DEMO-N.targetcoverage.cnn cnv/DEMO-T.antitargetcoverage.cnn cnv/DEMO-T.targetcoverage.cnn cnv/DEMO.cnr
 cnv/DEMO.cns cnv/DEMO.cnv.json cnv/DEMO.copy_number.tsv cnv/DEMO.reference.cnn coverage/DEMO-N.mosdepth.summary.txt
 coverage/DEMO-N.regions.bed.gz coverage/DEMO-N.thresholds.bed.gz coverage/DEMO-T.mosdepth.summary.txt

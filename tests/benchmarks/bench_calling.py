@@ -11,7 +11,7 @@ sample sheet, run `snakemake --configfile config/config.yaml --cores N --config 
 samples=…`, and score the calls (`presis.devtools.benchmark`). Prints one table per scenario, the
 pooled figures (tumour/normal and tumour-only scenarios pooled separately), the measured
 mean target depth, and the calling seconds per Mb of target (call_mpileup + call_gather +
-call_classify benchmark seconds ÷ panel Mb). Not a test: it prints figures and exits
+call_classify_shard + call_classify benchmark seconds ÷ panel Mb). Not a test: it prints figures and exits
 non-zero only when a workflow run fails (the other scenarios still run). Workflow outputs
 go to a temporary folder unless `--keep DIR`, where a re-run finds them done.
 `--calls-only` runs the workflow up to the calls and coverage instead of to the report.
@@ -35,7 +35,7 @@ from presis.devtools.simulate import Scenario, ScenarioData, read_targets
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "config" / "benchmark" / "scenarios.yaml"
-CALLING_RULES = ("call_mpileup", "call_gather", "call_classify")
+CALLING_RULES = ("call_mpileup", "call_gather", "call_classify_shard", "call_classify")
 
 
 @dataclass

@@ -25,9 +25,11 @@ Each case runs the bare chain and the workflow several times, alternating (`--re
 otherwise decide the ratio. Prints `overhead_ratio=` (median workflow ÷ median bare chain wall
 seconds) per case, seconds per sample, how busy calling kept the cores (`calling_cores_busy=`),
 each step's summed seconds and peak memory (Snakemake's `benchmark:` files), and the
-4-patient ÷ 1-patient wall time ratio. For a one-patient case also the calling phase (the somatic
-shards, and somatic + germline shards, first start to last end): seconds per Mb of panel, its shard
-jobs' CPU seconds (read from /proc per process) ÷ (phase wall × cores), and the shard jobs at once. The workflow also runs presis' own Python steps
+4-patient ÷ 1-patient wall time ratio. For a one-patient case also the calling phase (somatic
+calling = its mpileup, error-profile and classification shards, from the first one's start to the
+somatic VCF; also the mpileup shards alone, and calling with the germline shards): seconds per Mb of
+panel, its shard jobs' CPU seconds (read from /proc per process) ÷ (phase wall × cores), and the
+shard jobs at once. The workflow also runs presis' own Python steps
 (classification, HGVS, report) that have no bare-tool equivalent: they are part of the overhead.
 """
 
@@ -321,16 +323,22 @@ class CpuSampler:
         return (after[1] - before[1]) / (after[2] - before[2]) * (os.cpu_count() or 1)
 
 
+# Python shard steps (`script:`) by the script Snakemake writes for the job (.snakemake/scripts/tmp*.<name>)
+SCRIPT_KINDS = {b"call_error_profile_shard.py": "profile", b"call_classify_shard.py": "classify"}
+
+
 class ShardCpu:
     """CPU seconds of the calling shard jobs' processes, from /proc every 0.25 s while a workflow
     runs: a process belongs to a shard job when its or its parent's command line names one of the
-    run's shard files. Exact apart from each process's last quarter second; unlike /proc/stat it
-    counts only these jobs, so other work on the machine does not change it (Snakemake's own
-    cpu_time samples once a second for 30 s, then every 30 s, and misses a long job's tail)."""
+    run's shard files (bcftools shards) or a shard step's script run from this checkout (Python
+    shards: error profile, classification). Exact apart from each process's last quarter second;
+    unlike /proc/stat it counts only these jobs, so other work on the machine does not change it
+    (Snakemake's own cpu_time samples once a second for 30 s, then every 30 s, and misses a long
+    job's tail)."""
 
     def __init__(self, outdir: Path) -> None:
         self.marker = f"{outdir}/results/".encode()
-        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (somatic|germline, CPU seconds)
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (somatic|germline|profile|classify, CPU seconds)
         self._tick = os.sysconf("SC_CLK_TCK")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -340,6 +348,12 @@ class ShardCpu:
             line = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             return None
+        if b".snakemake/scripts/" in line:
+            kind = next((k for name, k in SCRIPT_KINDS.items() if name in line), None)
+            try:  # a job of this checkout's run, not another's
+                return kind if kind and os.readlink(f"/proc/{pid}/cwd") == str(REPO) else None
+            except OSError:
+                return None
         if self.marker not in line or b"/calls/shards/" not in line:
             return None
         return "germline" if b".germline.bcf" in line else "somatic"
@@ -374,17 +388,26 @@ class ShardCpu:
         self._thread.join()
 
 
+SHARD_RULES = {"somatic": ("call_mpileup", "candidates.bcf"), "germline": ("germline_bcftools", "germline.bcf"),
+               "profile": ("call_error_profile_shard", "error_profile.json"),
+               "classify": ("call_classify_shard", "somatic.vcf")}  # fmt: skip
+
+
 def calling_phase(outdir: Path, patient: str, shards: int, shard_cpu: ShardCpu, cores: int, kinds: tuple) -> dict:
-    """The calling phase of one patient: its shard jobs of ``kinds`` (somatic: call_mpileup, germline:
-    germline_bcftools), from the first one's start to the last one's end (Snakemake's job records);
-    their CPU seconds (ShardCpu; and Snakemake's benchmark cpu_time); cores busy = CPU seconds /
-    (phase wall x cores); jobs at once = summed job wall / phase wall (how full the scheduler kept the
-    job slots: unlike CPU seconds per wall second it does not drop when other work shares the cores)."""
-    rules = {"somatic": ("call_mpileup", "candidates"), "germline": ("germline_bcftools", "germline")}
-    spans = [job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.{rules[k][1]}.bcf")
+    """The calling phase of one patient: its shard jobs of ``kinds`` (somatic: call_mpileup, profile:
+    call_error_profile_shard, classify: call_classify_shard, germline: germline_bcftools), from the
+    first one's start to the last one's end (Snakemake's job records), or to the somatic VCF when
+    the classification shards are among them (the gather is part of calling); their CPU seconds
+    (ShardCpu; and Snakemake's benchmark cpu_time); cores busy = CPU seconds / (phase wall x cores);
+    jobs at once = summed job wall / phase wall (how full the scheduler kept the job slots: unlike
+    CPU seconds per wall second it does not drop when other work shares the cores)."""
+    spans = [job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.{SHARD_RULES[k][1]}")
              for i in range(shards) for k in kinds]  # fmt: skip
     start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    bench = [outdir / f"benchmarks/{patient}/{rules[k][0]}/{patient}.{i:03d}.tsv" for i in range(shards) for k in kinds]
+    if "classify" in kinds:
+        end = max(end, job_span(outdir / f"results/{patient}/calls/{patient}.somatic.vcf.gz")[1])
+    bench = [outdir / f"benchmarks/{patient}/{SHARD_RULES[k][0]}/{patient}.{i:03d}.tsv"
+             for i in range(shards) for k in kinds]  # fmt: skip
     snakemake_cpu = sum(float(pd.read_csv(b, sep="\t")["cpu_time"].iloc[0]) for b in bench)
     cpu = sum(shard_cpu.seconds(k) for k in kinds)
     return {"wall": end - start, "cpu": cpu, "snakemake_cpu": snakemake_cpu, "cores_busy": cpu / ((end - start) * cores),
@@ -449,7 +472,9 @@ def run_case(
     calling = calling_use(workflow_out, patients, shards, cpu)  # the last repeat
     phases = {}
     if len(patients) == 1 and any(s.kind == "normal" for s in samples):
-        for label, kinds in (("somatic", ("somatic",)), ("somatic+germline", ("somatic", "germline"))):
+        somatic = ("somatic", "profile", "classify")
+        for label, kinds in (("somatic calling", somatic), ("mpileup", ("somatic",)),
+                             ("somatic calling+germline", (*somatic, "germline"))):  # fmt: skip
             phases[label] = calling_phase(workflow_out, patients[0], shards, shard_cpu, cores, kinds)
     steps = steps[~steps.index.isin(["reference_prepare", *CACHE_RULES, *PREPARE])]
     panel_mb = sum(e - s for _, s, e, *_ in merge_intervals(read_panel(REPO / config["panel"]["bed"]))) / 1e6
@@ -480,10 +505,10 @@ def report(case: dict, show_commands: bool) -> None:
           f"{case['workflow_cpu'] / case['bare_cpu']:.2f} (getrusage of the child processes, medians; load-independent)")  # fmt: skip
     print(f"load_average_1min at the runs' starts/end: {', '.join(f'{v:.2f}' for v in case['loads'])}")
     for label, phase in case["phases"].items():
-        print(f"[{label} calling shards] calling_seconds_per_mb={phase['wall'] / case['panel_mb']:.1f} "
+        print(f"[{label} shards] calling_seconds_per_mb={phase['wall'] / case['panel_mb']:.1f} "
               f"calling_cpu_seconds_per_mb={phase['cpu'] / case['panel_mb']:.1f} calling_cores_busy_cpu="
               f"{phase['cores_busy']:.2f} of {case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f} of "
-              f"{case['cores']} (phase {phase['wall']:.1f} s from first shard start to last shard end; CPU "
+              f"{case['cores']} (phase {phase['wall']:.1f} s from first shard start to last shard end or the somatic VCF; CPU "
               f"{phase['cpu']:.1f} s from /proc per process, Snakemake's cpu_time {phase['snakemake_cpu']:.1f} s "
               f"= {phase['snakemake_cores_busy']:.2f} cores)")  # fmt: skip
     print(
@@ -535,7 +560,13 @@ def main() -> None:
     for case in results.values():
         print(f"overhead_ratio={case['workflow'] / case['bare']:.2f} case={case['name']} "
               f"workflow={case['workflow']:.1f}s bare={case['bare']:.1f}s "
-              f"s_per_sample={case['workflow'] / case['samples']:.1f}")  # fmt: skip
+              f"s_per_sample={case['workflow'] / case['samples']:.1f} "
+              f"cpu_ratio={case['workflow_cpu'] / case['bare_cpu']:.2f}")  # fmt: skip
+        if "somatic calling" in case["phases"]:
+            phase = case["phases"]["somatic calling"]
+            print(f"  calling_seconds_per_mb={phase['wall'] / case['panel_mb']:.1f} calling_cores_busy_cpu="
+                  f"{phase['cores_busy']:.2f} of {case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f} "
+                  f"(mpileup + error-profile + classification shards, to the somatic VCF; own CPU from /proc)")  # fmt: skip
     if "demo" in results and "demo4" in results:
         ratio = results["demo4"]["workflow"] / results["demo"]["workflow"]
         print(f"patients_4_vs_1_wall_ratio={ratio:.2f} (4 patients {results['demo4']['workflow']:.1f}s, "

@@ -1,6 +1,9 @@
 # Somatic calling: pileup candidates per panel shard (both cores busy), gathered in
 # reference order, then classified by presis' somatic model (tumour vs normal evidence,
 # or tumour-only without a normal). Every candidate stays in the VCF; FILTER says why.
+# The error profile and the classification run per shard too, each in a process of its own
+# (heavy compute: in Snakemake's process they would run one at a time under its GIL), and are
+# merged/gathered by light steps into the same files one job wrote.
 
 
 rule call_mpileup:
@@ -48,6 +51,8 @@ rule call_gather:
         out("logs/{patient}/call_gather/{unit}.log"),
     benchmark:
         out("benchmarks/{patient}/call_gather/{unit}.tsv")
+    # The classification shards wait for it: ahead of coverage, stats and CNVkit.
+    priority: CRITICAL_PATH_PRIORITY - 1
     threads: res("call_gather")["threads"]
     resources:
         mem_mb=res("call_gather")["mem_mb"],
@@ -65,7 +70,7 @@ rule call_gather:
         """
 
 
-rule call_error_profile:
+rule call_error_profile_shard:
     input:
         bam=lambda wildcards: patient_bams(wildcards)[0],
         bai=lambda wildcards: patient_bams(wildcards)[0] + ".bai",
@@ -75,19 +80,41 @@ rule call_error_profile:
         ref=REF_FASTA,
         fai=REF_FAI,
         bed=PANEL_BED,
+        shard=out("results/reference/shards/shard{shard}.bed"),
     output:
-        out("results/{patient}/calls/{unit}.error_profile.json"),
+        temp(out("results/{patient}/calls/shards/{unit}.{shard}.error_profile.json")),
     params:
         mapq=config["calling"]["min_mapq"],
         baseq=config["calling"]["min_baseq"],
         variant_fraction=config["calling"]["error_profile_variant_fraction"],
     log:
+        out("logs/{patient}/call_error_profile_shard/{unit}.{shard}.log"),
+    benchmark:
+        out("benchmarks/{patient}/call_error_profile_shard/{unit}.{shard}.tsv")
+    # Beside the mpileup shards (same BAMs, same parts of the panel), not after them.
+    priority: CRITICAL_PATH_PRIORITY - 1
+    threads: res("call_error_profile_shard")["threads"]
+    resources:
+        mem_mb=res("call_error_profile_shard")["mem_mb"],
+        runtime=res("call_error_profile_shard")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "call_error_profile_shard: substitution and homopolymer-slip counts of {wildcards.unit} in shard {wildcards.shard}"
+    script:
+        "../scripts/call_error_profile_shard.py"
+
+
+rule call_error_profile:
+    input:
+        expand(out("results/{{patient}}/calls/shards/{{unit}}.{shard}.error_profile.json"), shard=SHARDS),
+    output:
+        out("results/{patient}/calls/{unit}.error_profile.json"),
+    log:
         out("logs/{patient}/call_error_profile/{unit}.log"),
     benchmark:
         out("benchmarks/{patient}/call_error_profile/{unit}.tsv")
-    # Between the calling shards and everything else: classification waits for it, so it takes the
-    # first core the shards free (on a 1-Mb panel it is the longest step after alignment).
-    priority: CRITICAL_PATH_PRIORITY - 1.5
+    priority: CRITICAL_PATH_PRIORITY - 1
     threads: res("call_error_profile")["threads"]
     resources:
         mem_mb=res("call_error_profile")["mem_mb"],
@@ -98,7 +125,7 @@ rule call_error_profile:
         run_script(rule, input, output, params, wildcards, log)
 
 
-rule call_classify:
+rule call_classify_shard:
     input:
         unpack(classify_resources),
         candidates=out("results/{patient}/calls/{unit}.candidates.bcf"),
@@ -109,9 +136,10 @@ rule call_classify:
         bams=patient_bams,
         bais=lambda wildcards: [f"{bam}.bai" for bam in patient_bams(wildcards)],
         bed=PANEL_BED,
+        # Where each shard's part of the genome starts (presis.calling.somatic_vcf.shard_parts).
+        shards=expand(out("results/reference/shards/shard{shard}.bed"), shard=SHARDS),
     output:
-        vcf=out("results/{patient}/calls/{unit}.somatic.vcf.gz"),
-        tbi=out("results/{patient}/calls/{unit}.somatic.vcf.gz.tbi"),
+        temp(out("results/{patient}/calls/shards/{unit}.{shard}.somatic.vcf")),
     params:
         tumour=lambda wildcards: unit_tumour(wildcards),
         normal=lambda wildcards: samplesheet.normal_sample(SHEET, wildcards.patient),
@@ -120,15 +148,40 @@ rule call_classify:
         mapq=config["calling"]["min_mapq"],
         baseq=config["calling"]["min_baseq"],
         min_alt=config["calling"]["candidate_min_alt_reads"],
+        shard=lambda wildcards: SHARDS.index(wildcards.shard),
+    log:
+        out("logs/{patient}/call_classify_shard/{unit}.{shard}.log"),
+    benchmark:
+        out("benchmarks/{patient}/call_classify_shard/{unit}.{shard}.tsv")
+    priority: CRITICAL_PATH_PRIORITY - 1
+    threads: res("call_classify_shard")["threads"]
+    resources:
+        mem_mb=res("call_classify_shard")["mem_mb"],
+        runtime=res("call_classify_shard")["runtime"],
+    conda:
+        "../../envs/python.yaml"
+    message:
+        "call_classify_shard: somatic model over the candidates of {wildcards.unit} in shard {wildcards.shard}"
+    script:
+        "../scripts/call_classify_shard.py"
+
+
+rule call_classify:
+    input:
+        expand(out("results/{{patient}}/calls/shards/{{unit}}.{shard}.somatic.vcf"), shard=SHARDS),
+    output:
+        vcf=out("results/{patient}/calls/{unit}.somatic.vcf.gz"),
+        tbi=out("results/{patient}/calls/{unit}.somatic.vcf.gz.tbi"),
     log:
         out("logs/{patient}/call_classify/{unit}.log"),
     benchmark:
         out("benchmarks/{patient}/call_classify/{unit}.tsv")
+    priority: CRITICAL_PATH_PRIORITY - 1
     threads: res("call_classify")["threads"]
     resources:
         mem_mb=res("call_classify")["mem_mb"],
         runtime=res("call_classify")["runtime"],
     message:
-        "call_classify: somatic model over the candidates of {wildcards.unit}"
+        "call_classify: gather the classified shards of {wildcards.unit} into the somatic VCF"
     run:
         run_script(rule, input, output, params, wildcards, log)

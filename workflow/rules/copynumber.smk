@@ -73,6 +73,10 @@ rule cnv_coverage:
         out("logs/{patient}/cnv_coverage/{sample}.log"),
     benchmark:
         out("benchmarks/{patient}/cnv_coverage/{sample}.tsv")
+    # The report waits for copy number as for the calls: right after the calling jobs, ahead of
+    # stats and coverage (at the default priority the tumour's ran last, after calling, the
+    # longest step left on the way to the report of the 1-Mb panel benchmark).
+    priority: CRITICAL_PATH_PRIORITY - 1.5
     threads: res("cnv_coverage")["threads"]
     resources:
         mem_mb=res("cnv_coverage")["mem_mb"],

@@ -1,36 +1,8 @@
-"""Snakemake script: classify candidates (presis.calling.somatic) into the somatic VCF."""
+"""Snakemake script: the classified shards gathered into the somatic VCF (presis.calling.somatic_vcf.gather)."""
 
-from presis.calling.error_profile import ErrorProfile, read_targets
-from presis.calling.site_resources import SiteResources
-from presis.calling.somatic import SomaticParams
-from presis.calling.somatic_vcf import IndelReads, classify_vcf
+from presis.calling.somatic_vcf import gather
 from presis.step_runner import step_log
 
 log = step_log(snakemake)
-inputs = snakemake.input
-bams = list(inputs.bams)
-indel_reads = IndelReads(
-    tumour_bam=bams[0],
-    normal_bam=bams[1] if snakemake.params.normal else None,
-    targets=read_targets(inputs.bed),
-    min_mapq=snakemake.params.mapq,
-    min_baseq=snakemake.params.baseq,
-    candidate_min_alt_reads=snakemake.params.min_alt,
-)
-with SiteResources(
-    population_vcf=inputs.get("population"),
-    population_field=snakemake.params.population_field,
-    pon_vcf=inputs.get("pon"),
-) as resources:
-    tally = classify_vcf(
-        inputs.candidates,
-        snakemake.output.vcf,
-        tumour=snakemake.params.tumour,
-        normal=snakemake.params.normal,
-        params=SomaticParams.from_config(snakemake.params.somatic),
-        resources=resources,
-        profile=ErrorProfile.read(inputs.profile),
-        reference_fasta=inputs.ref,
-        indel_reads=indel_reads,
-    )
-log.info("classified alleles by status: %s", tally)
+records = gather(list(snakemake.input), snakemake.output.vcf)
+log.info("somatic VCF: %d records from %d shards", records, len(snakemake.input))

@@ -1,21 +1,15 @@
-"""Snakemake script: the measured substitution and homopolymer-slip error rates (presis.calling.error_profile)."""
+"""Snakemake script: the measured substitution and homopolymer-slip error rates, the shards' counts
+summed (presis.calling.error_profile.merge)."""
 
 from presis.calling import error_profile
 from presis.step_runner import step_log
 
 log = step_log(snakemake)
-profile = error_profile.measure(
-    snakemake.input.bam,
-    snakemake.input.ref,
-    snakemake.input.bed,
-    min_mapq=snakemake.params.mapq,
-    min_baseq=snakemake.params.baseq,
-    variant_fraction=snakemake.params.variant_fraction,
-    indel_bams=list(snakemake.input.bams),
-)
+profile = error_profile.merge([error_profile.ErrorProfile.read(path) for path in snakemake.input])
 error_profile.write(profile, snakemake.output[0])
 log.info(
-    "error profile: %s bases by reference base, %s positions left out as variants; homopolymer reads/slips %s",
+    "error profile of %d shards: %s bases by reference base, %s positions left out as variants; homopolymer reads/slips %s",
+    len(snakemake.input),
     profile.bases,
     profile.excluded_positions,
     profile.homopolymer,

@@ -20,6 +20,12 @@ by run length, from the tumour's and (when there is one) the normal's reads. A r
 slips reach ``variant_fraction`` of its reads holds a variant and is left out. The rate of a
 one-base deletion (insertion) in a run of length L is then (slips + 1) / (reads + 1) pooled
 over the runs of that length, never below a shorter run's (stutter grows with the run).
+
+Per calling shard: the profile is counts only, so each shard's part of the panel (the calling
+shard BED, which may cut a target) is measured in a job of its own and the parts are summed
+(``merge``). A position is counted by the shard that holds it; a homopolymer run by the shard
+that holds its first base, with the run, its reads and its variant test taken from the whole
+target as unsharded: the merged profile equals the whole panel's.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pysam
 
 BASES = "ACGT"
@@ -112,6 +119,44 @@ def _targets(bed: str | Path) -> list[tuple[str, int, int]]:
     return merged
 
 
+def merge(profiles: list[ErrorProfile]) -> ErrorProfile:
+    """The sum of the profiles of disjoint parts of the panel (the calling shards'): one profile."""
+    total = ErrorProfile()
+    for part in profiles:
+        for base, n in part.bases.items():
+            total.bases[base] = total.bases.get(base, 0) + n
+        for key, n in part.mismatches.items():
+            total.mismatches[key] = total.mismatches.get(key, 0) + n
+        total.excluded_positions += part.excluded_positions
+        for run, tally in part.homopolymer.items():
+            kept = total.homopolymer.setdefault(run, [0, 0, 0])
+            for i, n in enumerate(tally):
+                kept[i] += n
+    total.mismatches = dict(sorted(total.mismatches.items()))
+    return total
+
+
+def _windows(targets: list[tuple[str, int, int]], regions: list[tuple[str, int, int]] | None):
+    """Each target with the parts of it to count: all of it, or its overlaps with ``regions``."""
+    if regions is None:
+        return [((chrom, start, end), [(start, end)]) for chrom, start, end in targets]
+    by_chrom: dict[str, list[tuple[int, int]]] = {}
+    for chrom, start, end in regions:  # sorted and merged (_targets): ends ascend too
+        by_chrom.setdefault(chrom, []).append((start, end))
+    ends = {chrom: [e for _, e in spans] for chrom, spans in by_chrom.items()}
+    out = []
+    for chrom, start, end in targets:
+        spans = by_chrom.get(chrom, [])
+        parts = []
+        for s, e in spans[bisect.bisect_right(ends.get(chrom, []), start) :]:
+            if s >= end:
+                break
+            parts.append((max(start, s), min(end, e)))
+        if parts:
+            out.append(((chrom, start, end), parts))
+    return out
+
+
 def measure(
     bam: str | Path,
     fasta: str | Path,
@@ -120,33 +165,90 @@ def measure(
     min_baseq: int,
     variant_fraction: float = 0.1,
     indel_bams: list[str | Path] | None = None,
+    regions: str | Path | None = None,
 ) -> ErrorProfile:
     """The error profile of the reads in ``bam`` over the targets of ``bed``; homopolymer
-    slips from ``indel_bams`` (default: ``bam``)."""
+    slips from ``indel_bams`` (default: ``bam``). ``regions``: a BED (a calling shard's) of the
+    parts of the targets to count; the profiles of a partition of the panel ``merge`` into the
+    whole panel's."""
     profile = ErrorProfile()
+    windows = _windows(_targets(bed), _targets(regions) if regions is not None else None)
 
     def usable(read: pysam.AlignedSegment) -> bool:
-        return (
-            not (read.is_unmapped or read.is_duplicate or read.is_secondary or read.is_supplementary or read.is_qcfail)
-            and read.mapping_quality >= min_mapq
-        )
+        # Not unmapped, secondary, QC-failed, duplicate or supplementary: one flag test per read.
+        return not read.flag & 0xF04 and read.mapping_quality >= min_mapq
 
-    with pysam.AlignmentFile(str(bam)) as reads, pysam.FastaFile(str(fasta)) as reference:
-        for chrom, start, end in _targets(bed):
-            if chrom not in reads.references:
-                continue
-            sequence = reference.fetch(chrom, start, end).upper()
-            # Both mates of a pair count where they overlap: each is its own read of the base.
-            by_base = reads.count_coverage(chrom, start, end, quality_threshold=min_baseq, read_callback=usable)
-            counts = list(zip(*by_base, strict=True))  # per position: A, C, G, T
-            _tally(profile, sequence, counts, variant_fraction)
-        targets = _targets(bed)
-        for path in indel_bams or [bam]:
-            with pysam.AlignmentFile(str(path)) as slips:
-                for chrom, start, end in targets:
-                    if chrom in slips.references:
-                        _tally_slips(profile, slips, reference, chrom, start, end, usable, variant_fraction)
+    slip_paths = [str(path) for path in indel_bams or [bam]]
+    with pysam.FastaFile(str(fasta)) as reference:
+        files = {path: pysam.AlignmentFile(path) for path in dict.fromkeys([str(bam), *slip_paths])}
+        try:
+            for (chrom, start, end), parts in windows:
+                # Each BAM's usable reads of the whole target, read once for both tallies.
+                target_reads = {
+                    path: [read for read in reads.fetch(chrom, start, end) if usable(read)]
+                    for path, reads in files.items()
+                    if chrom in reads.references
+                }
+                if str(bam) in target_reads:
+                    for part_start, part_end in parts:
+                        sequence = reference.fetch(chrom, part_start, part_end).upper()
+                        # Both mates of a pair count where they overlap: each is its own read of the base.
+                        counts = base_counts(target_reads[str(bam)], part_start, part_end, min_baseq)
+                        _tally(profile, sequence, counts, variant_fraction)
+                for path in slip_paths:
+                    if path in target_reads:
+                        _tally_slips(profile, target_reads[path], reference, chrom, start, end, variant_fraction, parts)
+        finally:
+            for reads in files.values():
+                reads.close()
     return profile
+
+
+_CODE = np.full(256, 4, dtype=np.uint8)  # read base -> index in BASES (4: not counted, e.g. N)
+for _i, _b in enumerate(BASES):
+    _CODE[ord(_b)] = _i
+_ALIGNED = (0, 7, 8)  # CIGAR M, =, X: a read base on a reference base
+
+
+def base_counts(reads, start: int, end: int, min_baseq: int) -> np.ndarray:
+    """The ``reads``' bases of quality >= ``min_baseq`` per reference position of [start, end), by
+    read base: an array (end - start) x 4 (A, C, G, T), what pysam's count_coverage counts (aligned
+    bases only; N not counted; no qualities: not counted unless ``min_baseq`` is 0), in a
+    few array operations per target instead of a Python tuple per aligned base."""
+    sequences, qualities, block_query, block_ref, block_len = [], [], [], [], []
+    offset = 0
+    for read in reads:
+        sequence, quality = read.query_sequence, read.query_qualities
+        if not sequence or (quality is None and min_baseq):
+            continue
+        sequences.append(sequence)
+        qualities.append(quality if quality is not None else bytes(len(sequence)))
+        query, position = 0, read.reference_start
+        for op, length in read.cigartuples or []:
+            if op in _ALIGNED:
+                block_query.append(offset + query)
+                block_ref.append(position)
+                block_len.append(length)
+                query += length
+                position += length
+            elif op in (1, 4):
+                query += length
+            elif op in (2, 3):
+                position += length
+        offset += len(sequence)
+    counts = np.zeros((end - start) * 4, dtype=np.int64)
+    if not block_len:
+        return counts.reshape(-1, 4)
+    lengths = np.asarray(block_len, dtype=np.int64)
+    # Each block's bases: its first query index / reference position, then one more per base.
+    step = np.arange(lengths.sum(), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    query_index = np.repeat(np.asarray(block_query, dtype=np.int64), lengths) + step
+    ref_index = np.repeat(np.asarray(block_ref, dtype=np.int64), lengths) + step - start
+    bases = _CODE[np.frombuffer("".join(sequences).encode(), dtype=np.uint8)][query_index]
+    quals = np.frombuffer(b"".join(qualities), dtype=np.uint8)[query_index]
+    keep = (ref_index >= 0) & (ref_index < end - start) & (bases < 4) & (quals >= min_baseq)
+    counts += np.bincount(ref_index[keep] * 4 + bases[keep], minlength=(end - start) * 4)
+    return counts.reshape(-1, 4)
 
 
 def _runs(sequence: str, offset: int) -> list[tuple[int, int]]:
@@ -162,8 +264,11 @@ def _runs(sequence: str, offset: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_fraction) -> None:
-    """Reads spanning each homopolymer run of the target, and those slipping in it."""
+def _tally_slips(profile, reads, reference, chrom, start, end, variant_fraction, parts=None) -> None:
+    """Reads (the target's usable ones) spanning each homopolymer run of the target, and those
+    slipping in it; only the runs starting in ``parts`` (default: the whole target) are tallied,
+    but the runs, the reads and their slips are the whole target's, so a run at a shard's cut
+    counts once and as unsharded."""
     offset = max(0, start - 1)
     sequence = reference.fetch(chrom, offset, end + 1).upper()
     runs = _runs(sequence, offset)
@@ -172,9 +277,7 @@ def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_f
     run_starts = [s for s, _ in runs]
     starts, ends = [], []
     slips: dict[int, list[int]] = {}  # run index -> [deletions, insertions]
-    for read in reads.fetch(chrom, start, end):
-        if not usable(read):
-            continue
+    for read in reads:
         starts.append(read.reference_start)
         ends.append(read.reference_end)
         position, query = read.reference_start, 0
@@ -196,8 +299,9 @@ def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_f
                 query += length
     starts.sort()
     ends.sort()
+    parts = parts or [(start, end)]
     for index, (run_start, run_end) in enumerate(runs):
-        if not start <= run_start < end:
+        if not any(s <= run_start < e for s, e in parts):
             continue
         # Reads starting before the flank base and ending after the other flank base.
         spanning = bisect.bisect_right(starts, run_start - 2) - bisect.bisect_right(ends, run_end + 1)
@@ -212,20 +316,26 @@ def _tally_slips(profile, reads, reference, chrom, start, end, usable, variant_f
         tally[2] += insertions
 
 
-def _tally(profile: ErrorProfile, sequence: str, counts: list[list[int]], variant_fraction: float) -> None:
-    for ref, tally in zip(sequence, counts, strict=True):
-        ref_index = BASES.find(ref)
-        depth = sum(tally)
-        if ref_index < 0 or depth == 0:
-            continue
-        alt_max = max(n for i, n in enumerate(tally) if i != ref_index)
-        if alt_max >= variant_fraction * depth and alt_max >= 2:
-            profile.excluded_positions += 1
-            continue
-        profile.bases[ref] += depth
-        for index, n in enumerate(tally):
-            if index != ref_index and n:
-                key = f"{ref}>{BASES[index]}"
+def _tally(profile: ErrorProfile, sequence: str, counts: np.ndarray, variant_fraction: float) -> None:
+    """Add one stretch's per-position base counts (``base_counts``) to the profile, leaving out
+    the positions where one non-reference base reaches ``variant_fraction`` of the reads (and 2)."""
+    ref = _CODE[np.frombuffer(sequence.encode(), dtype=np.uint8)]
+    valid = ref < 4
+    counts, ref = counts[valid], ref[valid].astype(np.int64)
+    depth = counts.sum(axis=1)
+    others = counts.copy()
+    others[np.arange(len(ref)), ref] = -1
+    alt_max = others.max(axis=1) if len(ref) else np.zeros(0, dtype=np.int64)
+    covered = depth > 0
+    variant = covered & (alt_max >= variant_fraction * depth) & (alt_max >= 2)
+    profile.excluded_positions += int(variant.sum())
+    kept = covered & ~variant
+    for i, base in enumerate(BASES):
+        rows = kept & (ref == i)
+        profile.bases[base] += int(depth[rows].sum())
+        for j, n in enumerate(counts[rows].sum(axis=0).tolist()):
+            if j != i and n:
+                key = f"{base}>{BASES[j]}"
                 profile.mismatches[key] = profile.mismatches.get(key, 0) + n
 
 

@@ -7,6 +7,13 @@ reference for an indel's repeat context; optionally the BAMs, from which every i
 recounted read by read, soft clips included, and long indels the pileup missed are added
 (presis.calling.indel_evidence). Output: the same records (plus those) with every filter the
 classifier applied in FILTER and the evidence in INFO.
+
+Per calling shard: each job writes the records of one part of the genome (``Shard``: from the
+start of its calling shard to the start of the next), and ``gather`` joins the parts into the
+VCF one job would write, byte for byte. Everything a record's verdict depends on beyond the
+record itself is taken as unsharded: every pileup indel of the patient (the candidates of all
+shards) and the soft-clip candidates of every target near the part compete for the reads of a
+nearby indel, whichever shard writes them.
 """
 
 from __future__ import annotations
@@ -73,6 +80,28 @@ class IndelReads:
     candidate_min_alt_reads: int
 
 
+@dataclass(frozen=True)
+class Shard:
+    """The records one classification job writes: those at (contig, 0-based position) from
+    ``start`` up to, not including, ``end`` in reference order; None: the genome's beginning
+    (end). A left-aligned indel before its calling shard's first base belongs to the shard
+    whose part holds its position, so the parts cover every record once."""
+
+    start: tuple[str, int] | None
+    end: tuple[str, int] | None
+
+
+def shard_parts(shard_beds: list[str | Path]) -> list[Shard]:
+    """One Shard per calling shard BED (presis.inputs.bed.split_shards' output, in order)."""
+    firsts = []
+    for bed in shard_beds:
+        chrom, start = Path(bed).read_text().split("\n", 1)[0].split("\t")[:2]
+        firsts.append((chrom, int(start)))
+    return [
+        Shard(None if k == 0 else firsts[k], firsts[k + 1] if k + 1 < len(firsts) else None) for k in range(len(firsts))
+    ]
+
+
 def allele_counts(record, sample_index: int) -> AlleleCounts:
     adf = record.format("ADF")[sample_index]
     adr = record.format("ADR")[sample_index]
@@ -119,11 +148,11 @@ def _is_indel(ref: str, alt: str) -> bool:
     return (len(ref) == 1 < len(alt) and alt[0] == ref) or (len(alt) == 1 < len(ref) and ref[0] == alt)
 
 
-def _clip_candidates(reads: IndelReads, reference, known: set) -> list[tuple[str, int, str, str]]:
-    """The indels soft-clipped reads propose that the pileup did not."""
+def _clip_candidates(reads: IndelReads, reference, known: set, targets=None) -> list[tuple[str, int, str, str]]:
+    """The indels soft-clipped reads propose that the pileup did not (over ``targets``, default all)."""
     with pysam.AlignmentFile(str(reads.tumour_bam)) as bam:
         found = indel_evidence.clip_candidates(
-            bam, reference, reads.targets, reads.min_mapq, reads.candidate_min_alt_reads
+            bam, reference, reads.targets if targets is None else targets, reads.min_mapq, reads.candidate_min_alt_reads
         )
     return [key for key in found if key not in known]
 
@@ -151,12 +180,14 @@ def classify_vcf(
     profile: ErrorProfile | None = None,
     reference_fasta: str | Path | None = None,
     indel_reads: IndelReads | None = None,
+    shard: Shard | None = None,
 ) -> dict[str, int]:
     """Write ``output_vcf_gz`` (+ .tbi) and return how many alleles got each status.
 
     With ``indel_reads`` (and a reference), indels are counted from the reads themselves
     (presis.calling.indel_evidence) instead of the pileup's FORMAT/AD, and indels proposed by
-    soft-clipped reads are added.
+    soft-clipped reads are added. With ``shard``, only that part's records are written, to a
+    plain VCF when ``output_vcf_gz`` does not end in .gz (a part for ``gather``).
     """
     reference = pysam.FastaFile(str(reference_fasta)) if reference_fasta else None
     if reference is None:
@@ -169,21 +200,42 @@ def classify_vcf(
 
     plain = Path(str(output_vcf_gz).removesuffix(".gz"))
     writer = Writer(str(plain), vcf)
+    contig_order = {name: i for i, name in enumerate(vcf.seqnames)}
+
+    def order(chrom: str, pos: int) -> tuple[int, int]:
+        return contig_order.get(chrom, len(contig_order)), pos
+
+    first = order(*shard.start) if shard and shard.start else None
+    last = order(*shard.end) if shard and shard.end else None
+
+    def owned(chrom: str, pos: int) -> bool:
+        """Whether this job writes the record at 1-based ``pos``."""
+        at = order(chrom, pos - 1)
+        return (first is None or at >= first) and (last is None or at < last)
+
     extra: list = []
     bams: dict[str, pysam.AlignmentFile] = {}
     if indel_reads is not None:
         known = {
             (r.CHROM, r.POS, r.REF, r.ALT[0]) for r in VCF(str(candidates)) if r.ALT and _is_indel(r.REF, r.ALT[0])
         }
-        extra = _clip_candidates(indel_reads, reference, known)
+        targets = None
+        if shard is not None:
+            # Every target that can propose a candidate in the part or within NEARBY of it (a
+            # target's candidates lie up to MAX_EVENT past its end): as many as unsharded.
+            margin = indel_evidence.NEARBY + indel_evidence.MAX_EVENT + 1
+            targets = [
+                (chrom, start, end)
+                for chrom, start, end in indel_reads.targets
+                if (first is None or order(chrom, end + margin) > first)
+                and (last is None or order(chrom, start - margin) < last)
+            ]
+        extra = _clip_candidates(indel_reads, reference, known, targets)
         indels = sorted(known | set(extra))
+        extra = [key for key in extra if owned(key[0], key[1])]
         bams["tumour"] = pysam.AlignmentFile(str(indel_reads.tumour_bam))
         if indel_reads.normal_bam and normal_index is not None:
             bams["normal"] = pysam.AlignmentFile(str(indel_reads.normal_bam))
-    contig_order = {name: i for i, name in enumerate(vcf.seqnames)}
-
-    def order(chrom: str, pos: int) -> tuple[int, int]:
-        return contig_order.get(chrom, len(contig_order)), pos
 
     def in_order(records):
         """The pileup's records with the soft-clip candidates (keys) merged in by position."""
@@ -198,7 +250,7 @@ def classify_vcf(
     for item in in_order(vcf):
         from_clips = isinstance(item, tuple)
         key = item if from_clips else (item.CHROM, item.POS, item.REF, item.ALT[0])
-        if key[3] == "<*>":
+        if key[3] == "<*>" or not owned(key[0], key[1]):
             continue
         record = None if from_clips else item
         clipped = None
@@ -253,7 +305,35 @@ def classify_vcf(
         bam.close()
     if reference is not None:
         reference.close()
+    if str(output_vcf_gz).endswith(".gz"):
+        _compress(plain, output_vcf_gz)
+    return tally
+
+
+def _compress(plain: Path, output_vcf_gz: str | Path) -> None:
     pysam.tabix_index(str(plain), preset="vcf", force=True, keep_original=False)
     if not os.path.exists(str(output_vcf_gz)):
         raise RuntimeError(f"tabix did not produce {output_vcf_gz}")
-    return tally
+
+
+def gather(parts: list[str | Path], output_vcf_gz: str | Path) -> int:
+    """Join the shards' plain VCFs (in shard order) into ``output_vcf_gz`` (+ .tbi): the header
+    once, then every part's records; the parts cover consecutive stretches of the genome, so the
+    result is the single job's VCF. Returns the number of records."""
+    plain = Path(str(output_vcf_gz).removesuffix(".gz"))
+    header = None
+    records = 0
+    with open(plain, "w") as out:
+        for part in parts:
+            lines = Path(part).read_text().splitlines(keepends=True)
+            head = [line for line in lines if line.startswith("#")]
+            if header is None:
+                header = head
+                out.writelines(head)
+            elif head != header:
+                raise RuntimeError(f"{part}: its VCF header differs from {parts[0]}'s; the shards must share one")
+            body = lines[len(head) :]
+            out.writelines(body)
+            records += len(body)
+    _compress(plain, output_vcf_gz)
+    return records
