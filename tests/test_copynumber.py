@@ -81,6 +81,7 @@ def test_without_purity_a_deep_loss_is_a_loss_with_depth_unknown_never_a_homozyg
 
 
 def test_few_targets_or_a_noisy_sample_are_not_evaluable():
+    """(Such genes have no copy number, so no interval: the record says None, the report shows a dash.)"""
     few = calls(cnr({"SMALL": (observed_log2(20, 0.5), 2)}), GIVEN)["SMALL"]
     assert few["call"] == "not_evaluable" and "min_targets" in few["reason"]
     noisy = cnr({"AMP": (observed_log2(20, 0.5), 12)}, noise=0.6)
@@ -290,3 +291,24 @@ def test_z_counts_capture_targets_not_bins():
     assert two["targets"] == eight["targets"] == 8
     assert two["call"] == "neutral" and "below min_z" in two["reason"] and "(2 capture targets)" in two["reason"]
     assert eight["call"] == "gain", eight["reason"]
+
+
+def test_a_gene_without_copy_number_has_no_interval_and_the_report_still_renders(tmp_path):
+    """A 1-Mb panel's report stopped on a gene that was not evaluable (too few targets): the HTML
+    table read its interval, which such a gene does not have."""
+    from test_report import ALL_SECTIONS, SCHEMA, make_report
+
+    from presis.report.document import render_html, validate_report
+
+    frame = cnr({"ERBB2": (observed_log2(12, 0.6), 12), "SMALL": (0.0, 2)})
+    result = analyse(
+        cnr=frame, genes=list(dict.fromkeys(frame["gene"])), chromosome_of={}, purity_given=0.6, sex="female",
+        somatic=pd.DataFrame(), reference_kind="normals", reference_normals=6, tumour_type="IDC",
+        kb=kb.load(), roles=kb.load_gene_roles(REPO / "config" / "kb" / "gene_roles.tsv"), settings=SETTINGS,
+    )  # fmt: skip
+    small = next(g for g in result["genes"] if g["gene"] == "SMALL")
+    assert small["call"] == "not_evaluable" and small["copy_number_interval"] is None
+    report = make_report(tmp_path, sections=[*ALL_SECTIONS, "copy_number"]) | {"copy_number": result}
+    assert validate_report(report, SCHEMA) == []
+    row = render_html(report).split("<td><b>SMALL</b></td>")[1].split("</tr>")[0]
+    assert "not evaluable" in row and "–" in row

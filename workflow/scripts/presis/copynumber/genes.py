@@ -284,6 +284,7 @@ def gene_calls(
             "log2": None if log2 is None else round(log2, 3),
             "fold_change": None if log2 is None else round(2.0**log2, 3),
             "purity_adjusted": purity.value is not None,
+            "copy_number_interval": None,  # set below wherever there is a copy number
         }
         if not targets:
             record.update(call="not_evaluable", copy_number=None, reason="no on-target bin passed CNVkit's filters")
