@@ -28,7 +28,7 @@ each step's summed seconds and peak memory (Snakemake's `benchmark:` files), and
 4-patient ÷ 1-patient wall time ratio. For a one-patient case also the calling phase (somatic
 calling = its mpileup, error-profile and classification shards, from the first one's start to the
 somatic VCF; also the mpileup shards alone, and calling with the germline shards): seconds per Mb of
-panel, its shard jobs' CPU seconds (read from /proc per process) ÷ (phase wall × cores), and the
+panel, its shard jobs' CPU seconds (read from /proc per process) ÷ phase wall (busy cores), and the
 shard jobs at once. The workflow also runs presis' own Python steps
 (classification, HGVS, report) that have no bare-tool equivalent: they are part of the overhead.
 """
@@ -398,7 +398,7 @@ def calling_phase(outdir: Path, patient: str, shards: int, shard_cpu: ShardCpu, 
     call_error_profile_shard, classify: call_classify_shard, germline: germline_bcftools), from the
     first one's start to the last one's end (Snakemake's job records), or to the somatic VCF when
     the classification shards are among them (the gather is part of calling); their CPU seconds
-    (ShardCpu; and Snakemake's benchmark cpu_time); cores busy = CPU seconds / (phase wall x cores);
+    (ShardCpu; and Snakemake's benchmark cpu_time); cores busy = CPU seconds / phase wall;
     jobs at once = summed job wall / phase wall (how full the scheduler kept the job slots: unlike
     CPU seconds per wall second it does not drop when other work shares the cores)."""
     spans = [job_span(outdir / f"results/{patient}/calls/shards/{patient}.{i:03d}.{SHARD_RULES[k][1]}")
@@ -410,8 +410,9 @@ def calling_phase(outdir: Path, patient: str, shards: int, shard_cpu: ShardCpu, 
              for i in range(shards) for k in kinds]  # fmt: skip
     snakemake_cpu = sum(float(pd.read_csv(b, sep="\t")["cpu_time"].iloc[0]) for b in bench)
     cpu = sum(shard_cpu.seconds(k) for k in kinds)
-    return {"wall": end - start, "cpu": cpu, "snakemake_cpu": snakemake_cpu, "cores_busy": cpu / ((end - start) * cores),
-            "snakemake_cores_busy": snakemake_cpu / ((end - start) * cores),
+    # Busy cores, not a fraction of them: printed as "X of <cores>" beside the machine's figure.
+    return {"wall": end - start, "cpu": cpu, "snakemake_cpu": snakemake_cpu, "cores_busy": cpu / (end - start),
+            "snakemake_cores_busy": snakemake_cpu / (end - start),
             "jobs_at_once": sum(e - s for s, e in spans) / (end - start)}  # fmt: skip
 
 
