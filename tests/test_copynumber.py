@@ -257,15 +257,20 @@ def test_an_amplification_whose_interval_reaches_below_the_threshold_says_so():
     assert "lower bound" not in sure["reason"] and "95 % interval" in sure["reason"]
 
 
-def test_the_interval_reaches_the_tsv_and_the_events(tmp_path):
-    from presis.copynumber.interpret import write_tsv
-
-    frame = cnr({"ERBB2": (observed_log2(12, 0.6), 12)})
-    result = analyse(
+def analysed_at_purity_06(frame: pd.DataFrame) -> dict:
+    """The copy-number result of a breast tumour (IDC) at sheet purity 0.6 against 6 normals."""
+    return analyse(
         cnr=frame, genes=list(dict.fromkeys(frame["gene"])), chromosome_of={}, purity_given=0.6, sex="female",
         somatic=pd.DataFrame(), reference_kind="normals", reference_normals=6, tumour_type="IDC",
         kb=kb.load(), roles=kb.load_gene_roles(REPO / "config" / "kb" / "gene_roles.tsv"), settings=SETTINGS,
     )  # fmt: skip
+
+
+def test_the_interval_reaches_the_tsv_and_the_events(tmp_path):
+    from presis.copynumber.interpret import write_tsv
+
+    frame = cnr({"ERBB2": (observed_log2(12, 0.6), 12)})
+    result = analysed_at_purity_06(frame)
     erbb2 = next(g for g in result["genes"] if g["gene"] == "ERBB2")
     assert result["events"][0]["copy_number_interval"] == erbb2["copy_number_interval"]
     write_tsv(result, tmp_path / "cn.tsv")
@@ -301,11 +306,7 @@ def test_a_gene_without_copy_number_has_no_interval_and_the_report_still_renders
     from presis.report.document import render_html, validate_report
 
     frame = cnr({"ERBB2": (observed_log2(12, 0.6), 12), "SMALL": (0.0, 2)})
-    result = analyse(
-        cnr=frame, genes=list(dict.fromkeys(frame["gene"])), chromosome_of={}, purity_given=0.6, sex="female",
-        somatic=pd.DataFrame(), reference_kind="normals", reference_normals=6, tumour_type="IDC",
-        kb=kb.load(), roles=kb.load_gene_roles(REPO / "config" / "kb" / "gene_roles.tsv"), settings=SETTINGS,
-    )  # fmt: skip
+    result = analysed_at_purity_06(frame)
     small = next(g for g in result["genes"] if g["gene"] == "SMALL")
     assert small["call"] == "not_evaluable" and small["copy_number_interval"] is None
     report = make_report(tmp_path, sections=[*ALL_SECTIONS, "copy_number"]) | {"copy_number": result}

@@ -155,13 +155,27 @@ def test_plain_gzip_fasta_gets_one_plain_copy(tmp_path):
     assert fasta_compression(layout.fasta) == "plain" and layout.fai.exists()
 
 
+def dry_run(*config: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``snakemake -n -p`` of the demo configuration with ``--config`` items, from the presis folder."""
+    return subprocess.run(
+        [str(SNAKEMAKE), "-n", "-p", "--configfile", "config/config.yaml", "--cores", "2", "--config", *config],
+        cwd=REPO, capture_output=True, text=True, env=env,
+    )  # fmt: skip
+
+
+def genome_prepared_from_a_copy(tmp_path, folder):
+    """The test genome copied (with .fai and .gzi) into ``folder`` and prepared from there."""
+    folder.mkdir()
+    for suffix in ("", ".fai", ".gzi"):
+        shutil.copy(f"{FASTA}{suffix}", folder / f"ref.fa.gz{suffix}")
+    layout = prepared(reference(tmp_path, fasta=folder / "ref.fa.gz"))
+    build_genome(folder / "ref.fa.gz", layout)
+    return layout
+
+
 def test_a_moved_site_fasta_makes_the_prepared_folder_stale(tmp_path):
     site = tmp_path / "site"
-    site.mkdir()
-    for suffix in ("", ".fai", ".gzi"):
-        shutil.copy(f"{FASTA}{suffix}", site / f"ref.fa.gz{suffix}")
-    layout = prepared(reference(tmp_path, fasta=site / "ref.fa.gz"))
-    build_genome(site / "ref.fa.gz", layout)
+    layout = genome_prepared_from_a_copy(tmp_path, site)
     shutil.rmtree(site)
     assert not layout.genome_ready()  # its link dangles: rebuilt from wherever the file is now
 
@@ -171,17 +185,9 @@ def test_a_prepared_genome_linking_a_deleted_checkout_is_rebuilt_not_a_snakemake
     run from another checkout (same file, same checksum) must rebuild the part, not stop on Snakemake's
     "unable to obtain modification time" for the dangling link."""
     old = tmp_path / "old_checkout"
-    old.mkdir()
-    for suffix in ("", ".fai", ".gzi"):
-        shutil.copy(f"{FASTA}{suffix}", old / f"ref.fa.gz{suffix}")
-    stale = prepared(reference(tmp_path, fasta=old / "ref.fa.gz"))
-    build_genome(old / "ref.fa.gz", stale)
+    stale = genome_prepared_from_a_copy(tmp_path, old)
     shutil.rmtree(old)
-    proc = subprocess.run(
-        [str(SNAKEMAKE), "-n", "--configfile", "config/config.yaml", "--cores", "2",
-         "--config", f"outdir={tmp_path / 'out'}", f"reference={{cache: {tmp_path / 'cache'}}}"],
-        cwd=REPO, capture_output=True, text=True,
-    )  # fmt: skip
+    proc = dry_run(f"outdir={tmp_path / 'out'}", f"reference={{cache: {tmp_path / 'cache'}}}")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "reference_cache_genome" in proc.stdout + proc.stderr  # rebuilt from this checkout's FASTA
     assert not stale.genome_dir.exists()
@@ -247,11 +253,7 @@ def test_gene_table_finds_a_gene_by_name(tmp_path):
 def test_a_second_output_folder_reuses_the_prepared_reference(rna_run, tmp_path):
     """The RNA run (DNA with copy number, and RNA) prepared the session's reference, the plain
     FASTA and the STAR index included; a new outdir sharing that cache schedules none of it again."""
-    proc = subprocess.run(
-        [str(SNAKEMAKE), "-n", "--configfile", "config/config.yaml", "--cores", "2",
-         "--config", f"outdir={tmp_path}", f"samples={REPO / 'config' / 'samples.rna.tsv'}"],
-        cwd=REPO, capture_output=True, text=True,
-    )  # fmt: skip
+    proc = dry_run(f"outdir={tmp_path}", f"samples={REPO / 'config' / 'samples.rna.tsv'}")
     assert proc.returncode == 0, proc.stderr[-3000:]
     scheduled = proc.stdout + proc.stderr
     # the dry run did list the run's own jobs, copy number and RNA among them
@@ -293,11 +295,7 @@ def test_a_given_bwa_index_is_not_rebuilt_and_bwa_mem_reads_it(demo_run, tmp_pat
     shutil.copytree(layout.bwa_dir, site)
     prefix = site / layout.bwa_prefix.name
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "empty_cache")}
-    proc = subprocess.run(
-        [str(SNAKEMAKE), "-n", "-p", "--configfile", "config/config.yaml", "--cores", "2",
-         "--config", f"outdir={tmp_path / 'out'}", f"reference={{bwa_index: {prefix}}}"],
-        cwd=REPO, capture_output=True, text=True, env=env,
-    )  # fmt: skip
+    proc = dry_run(f"outdir={tmp_path / 'out'}", f"reference={{bwa_index: {prefix}}}", env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout + proc.stderr
     assert "reference_bwa_index" not in out
