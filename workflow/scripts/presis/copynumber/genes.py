@@ -60,13 +60,22 @@ def on_target(cnr: pd.DataFrame) -> pd.DataFrame:
     return cnr[cnr["gene"] != ANTITARGET]
 
 
+def robust_sd(deviations: np.ndarray) -> float:
+    """1.4826 × the median absolute deviation: the SD of normal errors, robust to altered outliers."""
+    return 1.4826 * float(np.median(np.abs(deviations)))
+
+
+def spread(values: np.ndarray) -> float:
+    """``robust_sd`` of values around their median, log2 floored at -5 (a deleted bin's -inf-like values)."""
+    values = np.clip(values, -5.0, None)
+    return robust_sd(values - np.median(values))
+
+
 def bin_spread(rows: pd.DataFrame) -> float:
-    """1.4826 × the median absolute deviation of a gene's bins from their median (a robust per-bin SD);
-    NaN below 3 bins."""
+    """A gene's robust per-bin SD (``spread`` of its bins' log2); NaN below 3 bins."""
     if len(rows) < 3:
         return math.nan
-    values = rows["log2"].clip(lower=-5).to_numpy()
-    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    return spread(rows["log2"].to_numpy())
 
 
 def target_groups(rows: pd.DataFrame) -> np.ndarray:
@@ -100,7 +109,7 @@ def target_noise(cnr: pd.DataFrame) -> float:
             residuals.append(values - np.median(values))
     if not residuals:
         return math.nan
-    return 1.4826 * float(np.median(np.abs(np.concatenate(residuals))))
+    return robust_sd(np.concatenate(residuals))
 
 
 def sample_noise(cnr: pd.DataFrame) -> float:
@@ -164,10 +173,7 @@ def log2_standard_error(target_values: np.ndarray, noise: float) -> float:
         return math.inf
     per_target = noise if not math.isnan(noise) else 0.0
     if n >= 3:
-        own = 1.4826 * float(
-            np.median(np.abs(np.clip(target_values, -5.0, None) - np.median(np.clip(target_values, -5.0, None))))
-        )
-        per_target = max(per_target, own)
+        per_target = max(per_target, spread(target_values))
     return math.sqrt(per_target**2 / n + GENE_LOG2_SD_FLOOR**2)
 
 
