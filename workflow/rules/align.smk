@@ -19,7 +19,7 @@ rule align_bwa:
         out("logs/{patient}/align_bwa/{sample}.{lane}.log"),
     benchmark:
         out("benchmarks/{patient}/align_bwa/{sample}.{lane}.tsv")
-    priority: CRITICAL_PATH_PRIORITY
+    priority: PRIORITY_ROAD
     threads: res("align_bwa")["threads"]
     resources:
         mem_mb=res("align_bwa")["mem_mb"],
@@ -48,7 +48,7 @@ rule align_markdup:
         out("logs/{patient}/align_markdup/{sample}.log"),
     benchmark:
         out("benchmarks/{patient}/align_markdup/{sample}.tsv")
-    priority: CRITICAL_PATH_PRIORITY
+    priority: PRIORITY_MARKDUP
     threads: res("align_markdup")["threads"]
     resources:
         mem_mb=res("align_markdup")["mem_mb"],

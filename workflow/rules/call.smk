@@ -21,7 +21,7 @@ rule call_mpileup:
         out("logs/{patient}/call_mpileup/{unit}.{shard}.log"),
     benchmark:
         out("benchmarks/{patient}/call_mpileup/{unit}.{shard}.tsv")
-    priority: CRITICAL_PATH_PRIORITY - 1
+    priority: PRIORITY_CALLING
     threads: res("call_mpileup")["threads"]
     resources:
         mem_mb=res("call_mpileup")["mem_mb"],
@@ -52,7 +52,7 @@ rule call_gather:
     benchmark:
         out("benchmarks/{patient}/call_gather/{unit}.tsv")
     # The classification shards wait for it: ahead of coverage, stats and CNVkit.
-    priority: CRITICAL_PATH_PRIORITY - 1
+    priority: PRIORITY_CALLING
     threads: res("call_gather")["threads"]
     resources:
         mem_mb=res("call_gather")["mem_mb"],
@@ -92,7 +92,7 @@ rule call_error_profile_shard:
     benchmark:
         out("benchmarks/{patient}/call_error_profile_shard/{unit}.{shard}.tsv")
     # Beside the mpileup shards (same BAMs, same parts of the panel), not after them.
-    priority: CRITICAL_PATH_PRIORITY - 1
+    priority: PRIORITY_CALLING
     threads: res("call_error_profile_shard")["threads"]
     resources:
         mem_mb=res("call_error_profile_shard")["mem_mb"],
@@ -114,7 +114,7 @@ rule call_error_profile:
         out("logs/{patient}/call_error_profile/{unit}.log"),
     benchmark:
         out("benchmarks/{patient}/call_error_profile/{unit}.tsv")
-    priority: CRITICAL_PATH_PRIORITY - 1
+    priority: PRIORITY_CALLING
     threads: res("call_error_profile")["threads"]
     resources:
         mem_mb=res("call_error_profile")["mem_mb"],
@@ -153,7 +153,7 @@ rule call_classify_shard:
         out("logs/{patient}/call_classify_shard/{unit}.{shard}.log"),
     benchmark:
         out("benchmarks/{patient}/call_classify_shard/{unit}.{shard}.tsv")
-    priority: CRITICAL_PATH_PRIORITY - 1
+    priority: PRIORITY_CALLING
     threads: res("call_classify_shard")["threads"]
     resources:
         mem_mb=res("call_classify_shard")["mem_mb"],
@@ -176,7 +176,7 @@ rule call_classify:
         out("logs/{patient}/call_classify/{unit}.log"),
     benchmark:
         out("benchmarks/{patient}/call_classify/{unit}.tsv")
-    priority: CRITICAL_PATH_PRIORITY - 1
+    priority: PRIORITY_CALLING
     threads: res("call_classify")["threads"]
     resources:
         mem_mb=res("call_classify")["mem_mb"],

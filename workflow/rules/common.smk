@@ -22,10 +22,19 @@ def names_regex(values):
 
 
 PATIENTS = samplesheet.patients(SHEET)
-# Scheduling priority of the tumour's road to the calls (fastp, bwa, markdup; the somatic and
-# germline calling shards one lower): on a few cores the scheduler would otherwise fill them with the normal's germline
-# shards, stats and coverage while the tumour waits for bwa, and the report waits for the tumour.
-CRITICAL_PATH_PRIORITY = 2
+# Scheduling priorities. Snakemake's default scheduler (MILP) maximises the *sum* of the priorities of
+# the jobs it starts together, so a job of t threads and priority P loses to t single-thread jobs of
+# priority p once t * p >= P: on 2 cores two germline shards (1 + 1) tied with the tumour's fastp (2),
+# and the tumour waited for all of the normal's work (1-Mb panel benchmark, 2026-12-06: 896 s instead
+# of 784 s, the tumour's markdup alone on one core). The multi-threaded roads to the BAMs (fastp, bwa;
+# STAR for RNA) therefore outrank any set of single-thread jobs that could fill their cores (up to 300
+# threads per job; tests/test_scheduling.py); then markdup (both samples' at once once both are
+# aligned), the calling shards and the steps gathering them, then the copy-number coverage the report
+# also waits for; everything else 0.
+PRIORITY_ROAD = 1000
+PRIORITY_MARKDUP = 3
+PRIORITY_CALLING = 2
+PRIORITY_CNV_COVERAGE = 0.5
 SHARDS = [f"{i:03d}" for i in range(config["calling"]["shards"])]
 # File settings are resolved once when the configuration is built (presis.inputs.config.resolve_paths),
 # so the bundled demo config works from any folder (presis run).

@@ -76,7 +76,7 @@ rule cnv_coverage:
     # The report waits for copy number as for the calls: right after the calling jobs, ahead of
     # stats and coverage (at the default priority the tumour's ran last, after calling, the
     # longest step left on the way to the report of the 1-Mb panel benchmark).
-    priority: CRITICAL_PATH_PRIORITY - 1.5
+    priority: PRIORITY_CNV_COVERAGE
     threads: res("cnv_coverage")["threads"]
     resources:
         mem_mb=res("cnv_coverage")["mem_mb"],

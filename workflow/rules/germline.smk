@@ -23,7 +23,7 @@ rule germline_bcftools:
         out("benchmarks/{patient}/germline_bcftools/{patient}.{shard}.tsv")
     # As the somatic shards: both become ready with the last BAM and then fill the cores together,
     # instead of single germline shards trickling in beside stats, coverage and CNVkit.
-    priority: CRITICAL_PATH_PRIORITY - 1
+    priority: PRIORITY_CALLING
     threads: res("germline_bcftools")["threads"]
     resources:
         mem_mb=res("germline_bcftools")["mem_mb"],

@@ -20,7 +20,7 @@ rule qc_fastp:
         out("logs/{patient}/qc_fastp/{sample}.{lane}.log"),
     benchmark:
         out("benchmarks/{patient}/qc_fastp/{sample}.{lane}.tsv")
-    priority: CRITICAL_PATH_PRIORITY
+    priority: PRIORITY_ROAD
     threads: res("qc_fastp")["threads"]
     resources:
         mem_mb=res("qc_fastp")["mem_mb"],

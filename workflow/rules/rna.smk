@@ -19,6 +19,7 @@ if not PREPARED.star_ready(STAR_SETTINGS):
             out("logs/reference/rna_star_index.log"),
         benchmark:
             out("benchmarks/reference/rna_star_index.tsv")
+        priority: PRIORITY_ROAD
         threads: res("rna_star_index")["threads"]
         resources:
             mem_mb=res("rna_star_index")["mem_mb"],
@@ -49,6 +50,7 @@ rule rna_star_align:
         out("logs/{patient}/rna_star_align/{sample}.log"),
     benchmark:
         out("benchmarks/{patient}/rna_star_align/{sample}.tsv")
+    priority: PRIORITY_ROAD
     threads: res("rna_star_align")["threads"]
     resources:
         mem_mb=res("rna_star_align")["mem_mb"],
