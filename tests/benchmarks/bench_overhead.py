@@ -411,9 +411,31 @@ def calling_phase(outdir: Path, patient: str, shards: int, shard_cpu: ShardCpu, 
     snakemake_cpu = sum(float(pd.read_csv(b, sep="\t")["cpu_time"].iloc[0]) for b in bench)
     cpu = sum(shard_cpu.seconds(k) for k in kinds)
     # Busy cores, not a fraction of them: printed as "X of <cores>" beside the machine's figure.
-    return {"wall": end - start, "cpu": cpu, "snakemake_cpu": snakemake_cpu, "cores_busy": cpu / (end - start),
+    return {"start": start, "end": end, "wall": end - start, "cpu": cpu, "snakemake_cpu": snakemake_cpu,
+            "cores_busy": cpu / (end - start),
             "snakemake_cores_busy": snakemake_cpu / (end - start),
             "jobs_at_once": sum(e - s for s, e in spans) / (end - start)}  # fmt: skip
+
+
+SOMATIC_KINDS = ("somatic", "profile", "classify")
+
+
+def calling_alone(
+    outdir: Path, sheet: Path, cores: int, configfiles: tuple[Path, ...], patient: str, shards: int
+) -> dict:
+    """The somatic calling stage on its own: after the measured run, its outputs are removed and
+    rebuilt from the same BAMs with nothing else left to run. In the run, the tumour's coverage,
+    copy-number coverage and stats become ready with its BAM, as the calling shards do, and share
+    the cores with them (as they should: the report waits for them too); here the question is
+    whether calling's own jobs keep the cores busy."""
+    calls = outdir / "results" / patient / "calls"
+    for name in (f"{patient}.candidates.bcf", f"{patient}.error_profile.json", f"{patient}.somatic.vcf.gz",
+                 f"{patient}.somatic.vcf.gz.tbi"):  # fmt: skip
+        (calls / name).unlink()
+    with CpuSampler() as cpu, ShardCpu(outdir) as shard_cpu:
+        wall = snakemake(outdir, sheet, cores, str(calls / f"{patient}.somatic.vcf.gz"), configfiles=configfiles)
+    phase = calling_phase(outdir, patient, shards, shard_cpu, cores, SOMATIC_KINDS)
+    return phase | {"snakemake_wall": wall, "machine_busy": cpu.cores_busy(phase["start"], phase["end"])}
 
 
 def calling_use(outdir: Path, patients: list[str], shards: int, cpu: CpuSampler) -> dict:
@@ -473,10 +495,10 @@ def run_case(
     calling = calling_use(workflow_out, patients, shards, cpu)  # the last repeat
     phases = {}
     if len(patients) == 1 and any(s.kind == "normal" for s in samples):
-        somatic = ("somatic", "profile", "classify")
-        for label, kinds in (("somatic calling", somatic), ("mpileup", ("somatic",)),
-                             ("somatic calling+germline", (*somatic, "germline"))):  # fmt: skip
+        for label, kinds in (("somatic calling", SOMATIC_KINDS), ("mpileup", ("somatic",)),
+                             ("somatic calling+germline", (*SOMATIC_KINDS, "germline"))):  # fmt: skip
             phases[label] = calling_phase(workflow_out, patients[0], shards, shard_cpu, cores, kinds)
+        phases["somatic calling alone"] = calling_alone(workflow_out, sheet, cores, configfiles, patients[0], shards)
     steps = steps[~steps.index.isin(["reference_prepare", *CACHE_RULES, *PREPARE])]
     panel_mb = sum(e - s for _, s, e, *_ in merge_intervals(read_panel(REPO / config["panel"]["bed"]))) / 1e6
     return {"name": name, "samples": len(samples), "patients": len(patients), "workflow": statistics.median(workflow),
@@ -511,7 +533,8 @@ def report(case: dict, show_commands: bool) -> None:
               f"{phase['cores_busy']:.2f} of {case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f} of "
               f"{case['cores']} (phase {phase['wall']:.1f} s from first shard start to last shard end or the somatic VCF; CPU "
               f"{phase['cpu']:.1f} s from /proc per process, Snakemake's cpu_time {phase['snakemake_cpu']:.1f} s "
-              f"= {phase['snakemake_cores_busy']:.2f} cores)")  # fmt: skip
+              f"= {phase['snakemake_cores_busy']:.2f} cores)"
+              + (f"; machine busy {phase['machine_busy']:.2f} of {case['cores']}" if "machine_busy" in phase else ""))  # fmt: skip
     print(
         "steps (Snakemake benchmark files; seconds summed over jobs, peak memory = largest job's max RSS;"
         " steps run inside Snakemake's process show that process's memory):"
@@ -568,6 +591,11 @@ def main() -> None:
             print(f"  calling_seconds_per_mb={phase['wall'] / case['panel_mb']:.1f} calling_cores_busy_cpu="
                   f"{phase['cores_busy']:.2f} of {case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f} "
                   f"(mpileup + error-profile + classification shards, to the somatic VCF; own CPU from /proc)")  # fmt: skip
+        if "somatic calling alone" in case["phases"]:
+            phase = case["phases"]["somatic calling alone"]
+            print(f"  calling alone (same BAMs, nothing else to run): calling_seconds_per_mb="
+                  f"{phase['wall'] / case['panel_mb']:.1f} calling_cores_busy_cpu={phase['cores_busy']:.2f} of "
+                  f"{case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f}")  # fmt: skip
     if "demo" in results and "demo4" in results:
         ratio = results["demo4"]["workflow"] / results["demo"]["workflow"]
         print(f"patients_4_vs_1_wall_ratio={ratio:.2f} (4 patients {results['demo4']['workflow']:.1f}s, "
