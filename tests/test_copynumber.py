@@ -10,8 +10,10 @@ import yaml
 from presis.copynumber.genes import (
     Purity,
     adjusted_copy_number,
+    copy_number_interval,
     estimate_purity,
     gene_calls,
+    median_interval,
     normal_copies,
     sample_noise,
     target_noise,
@@ -118,6 +120,43 @@ def test_purity_estimate_from_somatic_snvs_in_neutral_genes():
     estimate = estimate_purity(somatic, {"A", "B"}, settings)
     assert estimate.source == "somatic_vafs" and estimate.value == pytest.approx(0.44)
     assert estimate_purity(somatic, {"B"}, settings).value is None  # one SNV is not enough
+    # three SNVs: their range, which holds the median 75 % of the time, and it says so
+    assert estimate.interval == (0.4, 0.48) and "75 % interval" in estimate.detail
+    assert estimate.as_dict()["interval"] == [0.4, 0.48]
+
+
+def test_median_interval_from_order_statistics():
+    # 10 values: x(2)..x(9) holds the median with 1 - 2 * 11/1024 = 97.9 % (x(3)..x(8): 89 %, too little)
+    low, high, coverage = median_interval(np.arange(10, 0, -1) / 100)
+    assert (low, high) == (0.02, 0.09) and coverage == pytest.approx(1 - 22 / 1024)
+    # 30 values: ranks 10 and 21 (the textbook 95 % interval of the median for n = 30)
+    low, high, coverage = median_interval(np.arange(1, 31))
+    assert (low, high) == (10, 21) and coverage >= 0.95
+    assert median_interval(np.array([0.3, 0.1, 0.2]))[2] == pytest.approx(0.75)
+
+
+def test_an_estimated_purity_widens_the_copy_number_interval():
+    log2, se = observed_log2(8, 0.4), 0.05
+    given = copy_number_interval(log2, se, 0.4, 2)
+    low, high = copy_number_interval(log2, se, 0.4, 2, (0.34, 0.46))
+    # an amplification reads fewer copies at a higher purity and more at a lower one
+    assert low == pytest.approx(adjusted_copy_number(log2 - 1.96 * se, 0.46, 2))
+    assert high == pytest.approx(adjusted_copy_number(log2 + 1.96 * se, 0.34, 2))
+    assert low < given[0] < 8 < given[1] < high
+    # below a ratio of 1 it turns: a deep loss reads more copies at a higher purity (a remnant copy is
+    # not excluded when the purity may be higher than estimated)
+    deleted = observed_log2(0, 0.6)
+    assert copy_number_interval(deleted, se, 0.6, 2, (0.5, 0.7))[1] == pytest.approx(
+        adjusted_copy_number(deleted + 1.96 * se, 0.7, 2)
+    )
+    # and the gene's call says so: an amplification not sure at the estimate's lower purity bound
+    frame = cnr({"AMP": (observed_log2(8, 0.4), 12)}, noise=0.05, seed=3)
+    sure = calls(frame, Purity(0.4, "sample_sheet", ""))["AMP"]
+    assert sure["call"] == "amplification" and "lower bound" not in sure["reason"]
+    estimated = calls(frame, Purity(0.4, "somatic_vafs", "", (0.3, 0.75)))["AMP"]
+    assert estimated["call"] == "amplification" and estimated["copy_number"] == sure["copy_number"]
+    assert estimated["copy_number_interval"][0] < SETTINGS["amplification_cn"] <= estimated["copy_number"]
+    assert "lower bound" in estimated["reason"] and "purity estimate's range" in estimated["reason"]
 
 
 def test_events_are_tiered_from_the_kb_and_reach_the_contribution():

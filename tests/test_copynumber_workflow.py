@@ -29,6 +29,10 @@ def test_demo_egfr_amplification_is_called_tiered_and_reported(demo_run):
     assert 6 <= egfr["copy_number"] <= 12 and egfr["fold_change"] > 2
     low, high = egfr["copy_number_interval"]  # 1.6: the copy number's 95 % interval
     assert low < egfr["copy_number"] < high and "95 % interval" in egfr["reason"]
+    # 1.9: the estimated purity's range, and the copy-number interval spans it
+    purity_low, purity_high = copy_number["purity"]["interval"]
+    assert purity_low < copy_number["purity"]["value"] < purity_high <= 1
+    assert "purity estimate's range" in egfr["reason"] and "order statistics" in copy_number["purity"]["detail"]
     # every other demo gene is copy-neutral in truth: nothing else amplified or deleted
     others = {g: c["call"] for g, c in genes(report).items() if g != "EGFR"}
     assert not {"amplification", "homozygous_deletion"} & set(others.values()), others

@@ -110,7 +110,7 @@ def test_a_sibling_tumour_whose_report_was_withheld_is_named_with_the_reason_not
     report = make_report(tmp_path, other_tumours=["T0"], withheld_tumours={"TX": reason})
     assert report["samples"]["other_tumours"] == ["T0"]
     assert report["samples"]["withheld_tumours"] == [{"sample": "TX", "reason": reason}]
-    assert validate_report(report, SCHEMA) == [] and report["schema_version"] == "1.8"
+    assert validate_report(report, SCHEMA) == [] and report["schema_version"] == "1.9"
     html = render_html(report)
     assert f'<tr><td>Tumour sample not reported</td><td class="fail">TX: {reason}</td></tr>' in html
     assert "<tr><td>Other tumour samples of this patient</td><td>T0 — each" in html

@@ -16,7 +16,8 @@ the sample's robust standard deviation of capture targets within genes (``target
 target err together, so counting bins would overstate z). A call other than neutral needs |z| ≥
 ``min_z``: an isolated noisy gene never becomes an amplification. The copy number's 95 % interval comes from the
 gene's log2 ± 1.96 standard errors (``log2_standard_error``: the per-target noise ``target_noise`` or
-the gene's own target spread, over √capture targets) carried through the purity adjustment; an
+the gene's own target spread, over √capture targets) carried through the purity adjustment (with an
+estimated purity, at either end of its range: ``median_interval``); an
 amplification whose interval reaches below ``amplification_cn`` (a homozygous deletion whose interval
 reaches ``homdel_cn``) says so in its reason. Thresholds (config ``copy_number:``):
 ``amplification_cn`` (≥ 6 as Twist_Solid), ``gain_cn``, ``loss_cn``, ``homdel_cn`` (< 0.5),
@@ -47,9 +48,17 @@ class Purity:
     value: float | None
     source: str  # sample_sheet | somatic_vafs | none
     detail: str
+    # An estimate's range (median_interval), carried into every copy-number interval; a sheet purity
+    # is taken as given (None).
+    interval: tuple[float, float] | None = None
 
     def as_dict(self) -> dict:
-        return {"value": self.value, "source": self.source, "detail": self.detail}
+        return {
+            "value": self.value,
+            "source": self.source,
+            "detail": self.detail,
+            "interval": list(self.interval) if self.interval else None,
+        }
 
 
 def read_cnr(path) -> pd.DataFrame:
@@ -177,12 +186,15 @@ def log2_standard_error(target_values: np.ndarray, noise: float) -> float:
     return math.sqrt(per_target**2 / n + GENE_LOG2_SD_FLOOR**2)
 
 
-def copy_number_interval(log2: float, se: float, purity: float | None, n0: int) -> tuple[float, float]:
-    """The copy number at log2 ∓ INTERVAL_Z standard errors (the adjustment is monotonic in log2)."""
-    return (
-        adjusted_copy_number(log2 - INTERVAL_Z * se, purity, n0),
-        adjusted_copy_number(log2 + INTERVAL_Z * se, purity, n0),
-    )
+def copy_number_interval(
+    log2: float, se: float, purity: float | None, n0: int, purity_range: tuple[float, float] | None = None
+) -> tuple[float, float]:
+    """The copy number at log2 ∓ INTERVAL_Z standard errors, and with an estimated purity's range at
+    either end of that range too (the adjustment is monotonic in log2 and, for a fixed log2, in purity,
+    so the corners bound it)."""
+    purities = purity_range or (purity,)
+    corners = [adjusted_copy_number(log2 + side * INTERVAL_Z * se, q, n0) for side in (-1, 1) for q in purities]
+    return min(corners), max(corners)
 
 
 def call_gene(
@@ -207,7 +219,7 @@ def call_gene(
         return "not_evaluable", None, n0_reason or "normal copy number unknown"
     p = purity.value
     cn = adjusted_copy_number(log2, p, n0)
-    low, high = copy_number_interval(log2, se, p, n0)
+    low, high = copy_number_interval(log2, se, p, n0, purity.interval)
     by_target = capture_targets and per_target_noise is not None and not math.isnan(per_target_noise)
     z_noise, z_count = (per_target_noise, capture_targets) if by_target else (noise, targets)
     z = log2 / (z_noise / math.sqrt(z_count)) if z_noise > 0 else math.inf * (1 if log2 >= 0 else -1)
@@ -217,7 +229,8 @@ def call_gene(
         else f"CN {cn:.1f} not purity-adjusted (no purity)"
     )
     over = f"{targets} targets ({capture_targets} capture targets)" if by_target else f"{targets} targets"
-    base = f"log2 {log2:+.2f} over {over}, {how}, 95 % interval {low:.1f}–{high:.1f}, z {z:+.1f}"
+    within = " (with the purity estimate's range)" if purity.interval else ""
+    base = f"log2 {log2:+.2f} over {over}, {how}, 95 % interval {low:.1f}–{high:.1f}{within}, z {z:+.1f}"
     strong = abs(z) >= settings["min_z"]
     low_purity = p is not None and p < settings["min_purity"]
     if strong and log2 > 0 and cn >= settings["amplification_cn"]:
@@ -308,7 +321,7 @@ def gene_calls(
             )
             record.update(call=call, copy_number=None if cn is None else round(cn, 2), reason=f"{gene}: {reason}")
             if cn is not None:
-                low, high = copy_number_interval(log2, se, purity.value, n0)
+                low, high = copy_number_interval(log2, se, purity.value, n0, purity.interval)
                 record["copy_number_interval"] = [round(low, 2), round(high, 2)]
         records.append(record)
     return records
@@ -334,13 +347,41 @@ def estimate_purity(somatic: pd.DataFrame, neutral_genes: set[str], settings: Ma
             f"no purity in the sample sheet, and {len(rows)} somatic SNV(s) in copy-neutral genes (fewer than "
             f"{settings['min_variants']}) to estimate it",
         )
-    value = min(1.0, 2.0 * float(rows["tumour_vaf"].median()))
+    vafs = rows["tumour_vaf"].to_numpy(float)
+    value = min(1.0, 2.0 * float(np.median(vafs)))
+    low, high, coverage = median_interval(vafs)
+    interval = (round(min(1.0, 2.0 * low), 3), round(min(1.0, 2.0 * high), 3))
     return Purity(
         round(value, 3),
         "somatic_vafs",
         f"estimated as 2 × median VAF of {len(rows)} somatic SNVs in copy-neutral genes (assumes clonal heterozygous "
-        "mutations; subclonal ones make it an underestimate)",
+        f"mutations; subclonal ones make it an underestimate); range {interval[0]:.2f}–{interval[1]:.2f} "
+        f"({100 * coverage:.0f} % interval of the median from the SNVs' order statistics), carried into every "
+        "copy-number interval",
+        interval,
     )
+
+
+# The coverage asked of the estimated purity's range, as of the copy-number interval.
+MEDIAN_INTERVAL_COVERAGE = 0.95
+
+
+def median_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """(low, high, coverage): the distribution-free interval for the median of the population the
+    values are drawn from, between order statistics x(j) and x(n + 1 − j), which hold it with
+    probability 1 − 2·P(Binomial(n, ½) < j). The narrowest such interval with coverage ≥
+    MEDIAN_INTERVAL_COVERAGE; below 6 values none reaches it, and the values' range is given with its
+    own, lower, coverage."""
+    ordered = np.sort(np.asarray(values, float))
+    n = len(ordered)
+
+    def coverage(j: int) -> float:
+        return 1.0 - 2.0 * sum(math.comb(n, i) for i in range(j)) / 2.0**n
+
+    j = 1
+    while j + 1 <= n // 2 and coverage(j + 1) >= MEDIAN_INTERVAL_COVERAGE:
+        j += 1
+    return float(ordered[j - 1]), float(ordered[n - j]), coverage(j)
 
 
 def neutral_looking_genes(cnr: pd.DataFrame, genes: list[str], max_abs_log2: float) -> set[str]:

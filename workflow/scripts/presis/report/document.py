@@ -24,7 +24,7 @@ from presis.interpretation.classify import VERDICTS, report_group
 from presis.report import plots, qc
 from presis.report.copy_number import log2_plot
 
-SCHEMA_VERSION = "1.8"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13); 1.3: optional rna section, mode rna-only (issue 15); 1.4: optional copy_number section (issue 14); 1.5: samples.other_tumours, per-tumour purity (issue 16); 1.6: samples.withheld_tumours; 1.7: clinical_trials.not_matched (fusion rule); 1.8: copy_number_interval per copy-number gene and event (issue 14)
+SCHEMA_VERSION = "1.9"  # 1.1: optional clinical_trials section (issue 18); 1.2: hgvs_g and region, null transcript/HGVS c. for variants without a transcript (issue 13); 1.3: optional rna section, mode rna-only (issue 15); 1.4: optional copy_number section (issue 14); 1.5: samples.other_tumours, per-tumour purity (issue 16); 1.6: samples.withheld_tumours; 1.7: clinical_trials.not_matched (fusion rule); 1.8: copy_number_interval per copy-number gene and event (issue 14); 1.9: copy_number.purity.interval, an estimated purity's range, in every copy-number interval
 FILTER_TEXT = {**SOMATIC_FILTERS, **REPORT_FILTERS}
 VARIANT_FIELDS = [
     "gene", "transcript", "transcript_choice", "refseq", "hgvs_c", "hgvs_p", "hgvs_p1", "exon",
