@@ -48,7 +48,7 @@ import yaml
 from presis.annotation.panel_build import gene_intervals, write_bed
 from presis.annotation.transcripts import load_transcripts
 from presis.copynumber import cnvkit_steps as steps
-from presis.copynumber.genes import on_target, read_cnr, target_groups, target_log2
+from presis.copynumber.genes import INTERVAL_Z, on_target, read_cnr, target_groups, target_log2
 from presis.copynumber.interpret import analyse
 from presis.devtools.simulate import Sample, VafRange, VariantPlan, generate_variants, load_reference
 from presis.devtools.simulate_cnv import (
@@ -282,7 +282,35 @@ def score(rows: pd.DataFrame, min_purity: float) -> None:
               f"{ok_few}/{len(few)}; median |error| {100 * rel.median():.1f} %, max {100 * rel.max():.1f} %")  # fmt: skip
 
 
-def truth_log2(copies: int, purity: float) -> float:
+def one_copy_attainable(rows: pd.DataFrame) -> None:
+    """What the ±1-copy criterion for genes with < 10 targets can ask of these data: for each such gene
+    (true CN 3-10, purity >= 0.3, sheet purity), the chance that an unbiased estimate with the gene's own
+    standard error (recovered from its 95 % interval, whose coverage score_interval checks) lands within
+    ±1 copy of the truth. Their sum is the expected number within; their product the chance that all are."""
+    band = rows[(rows["truth"] >= 3) & (rows["truth"] <= 10) & (rows["purity"] >= 0.3) & (rows["targets"] < 10)]
+    band = band[band["cn_low"].notna()]
+    if band.empty:
+        return
+    chances = [one_copy_chance(r.truth, r.purity, r.cn_low, r.cn_high) for r in band.itertuples()]
+    print(f"  < 10 targets, CN 3-10: an unbiased estimate with these genes' standard errors lands within 1 copy "
+          f"for {sum(chances):.1f} of {len(chances)} expected, all {len(chances)} with probability "
+          f"{math.prod(chances):.2f} (lowest single chance {min(chances):.2f})")  # fmt: skip
+
+
+def one_copy_chance(truth: int, purity: float, cn_low: float, cn_high: float) -> float:
+    """The chance that an unbiased log2 estimate, with the standard error of the 95 % copy-number
+    interval (cn_low, cn_high) at this purity, gives a copy number within ±1 of ``truth``."""
+    se = (truth_log2(cn_high, purity) - truth_log2(cn_low, purity)) / (2 * INTERVAL_Z)
+    centre = truth_log2(truth, purity)
+    low, high = truth_log2(truth - 1, purity), truth_log2(truth + 1, purity)
+    return normal_cdf((high - centre) / se) - normal_cdf((low - centre) / se)
+
+
+def normal_cdf(z: float) -> float:
+    return 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+
+def truth_log2(copies: float, purity: float) -> float:
     """The log2 ratio a gene of `copies` copies in a tumour of `purity` should read (diploid elsewhere)."""
     return math.log2((purity * copies + 2 * (1 - purity)) / 2) if copies > 0 else math.log2(1 - purity)
 
@@ -336,6 +364,13 @@ def score_interval(rows: pd.DataFrame, min_purity: float) -> None:
           f"(< 10 targets {int(inside[few].sum())}/{int(few.sum())}; altered genes {int(inside[altered].sum())}/"
           f"{int(altered.sum())}); median width, true CN 3-10: "
           f"{(held['cn_high'] - held['cn_low'])[(held['truth'] >= 3) & (held['truth'] <= 10)].median():.2f} copies")  # fmt: skip
+    est = rows[(rows["purity"] >= min_purity) & rows["cn_est_low"].notna()]
+    inside = (est["cn_est_low"] <= est["truth"]) & (est["truth"] <= est["cn_est_high"])
+    altered = est["truth"] != 2
+    print(f"  the same with estimated purity (interval with the estimate's range): {int(inside.sum())}/{len(est)} "
+          f"(< 10 targets {int(inside[est['targets'] < 10].sum())}/{int((est['targets'] < 10).sum())}; altered genes "
+          f"{int(inside[altered].sum())}/{int(altered.sum())}); median width, true CN 3-10: "
+          f"{(est['cn_est_high'] - est['cn_est_low'])[(est['truth'] >= 3) & (est['truth'] <= 10)].median():.2f} copies")  # fmt: skip
     amps = rows[rows["call"] == "amplification"]
     print(f"  amplification calls whose interval reaches below amplification_cn (said in the reason): "
           f"{int(amps['doubt'].sum())}/{len(amps)}")  # fmt: skip
@@ -429,7 +464,7 @@ def main() -> int:
         print(f"\n{name} set: normal vs normal, {label} ({len(pairs)} comparisons, purity {settings['min_purity']}):")
         print(f"  gene calls: {dict(loo_calls)}; noise {', '.join(f'{n:.3f}' for n in noises)}")
 
-        rows, purity_errors, noisy = [], [], []
+        rows, purity_errors, purity_ranges, noisy = [], [], [], []
         for case in cfg["sets"][name]:
             tumour = bench.sample(f"T{case['seed']}", case["seed"], cfg["tumour_depth"], case["purity"], case["copies"],
                                   case.get("sample_sd"))  # fmt: skip
@@ -443,6 +478,7 @@ def main() -> int:
             estimated = bench.calls(tumour, pooled, None, somatic)
             est = estimated["purity"]["value"]
             purity_errors.append((case["purity"], est))
+            purity_ranges.append((case["purity"], estimated["purity"].get("interval")))
             by_gene = {g["gene"]: g for g in estimated["genes"]}
             for g in given["genes"]:
                 rows.append({"seed": case["seed"], "purity": case["purity"], "gene": g["gene"],
@@ -452,6 +488,8 @@ def main() -> int:
                              "cn_high": (g.get("copy_number_interval") or [None, None])[1],
                              "doubt": "lower bound" in g["reason"],
                              "cn_estimated": by_gene[g["gene"]]["copy_number"],
+                             "cn_est_low": (by_gene[g["gene"]].get("copy_number_interval") or [None, None])[0],
+                             "cn_est_high": (by_gene[g["gene"]].get("copy_number_interval") or [None, None])[1],
                              "call_estimated": by_gene[g["gene"]]["call"], "noise": given["noise"]["value"],
                              "segment_noise": given["segment_noise"]})  # fmt: skip
         frame = pd.DataFrame(rows)
@@ -466,11 +504,15 @@ def main() -> int:
                   f"({'not evaluable, as it must be' if set(calls) == {'not_evaluable'} else 'EVALUATED: a failure'})")  # fmt: skip
         score(frame, settings["min_purity"])
         score_interval(frame, settings["min_purity"])
+        one_copy_attainable(frame)
         score_log2(frame)
         target_offsets(offsets, ["MYC", "KRAS"])
         errors = [abs(e - p) for p, e in purity_errors if e is not None]
         print(f"  purity estimate (2 x median VAF of clonal SNVs): {len(errors)}/{len(purity_errors)} estimated, "
               f"|error| median {statistics.median(errors):.3f}, max {max(errors):.3f}")  # fmt: skip
+        ranged = [(p, r) for p, r in purity_ranges if r]
+        print(f"  estimated purity's range holds the true purity: {sum(lo <= p <= hi for p, (lo, hi) in ranged)}/"
+              f"{len(ranged)}; median width {statistics.median(hi - lo for _, (lo, hi) in ranged):.3f}")  # fmt: skip
         est_calls = frame[(frame["truth"] == 2)]["call_estimated"]
         print(f"  copy-neutral genes with estimated purity: calls {dict(Counter(est_calls))}")
 
