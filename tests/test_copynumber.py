@@ -122,6 +122,7 @@ def test_purity_estimate_from_somatic_snvs_in_neutral_genes():
     assert estimate_purity(somatic, {"B"}, settings).value is None  # one SNV is not enough
     # three SNVs: their range, which holds the median 75 % of the time, and it says so
     assert estimate.interval == (0.4, 0.48) and "75 % interval" in estimate.detail
+    assert estimate.interval_coverage == pytest.approx(0.75)
     assert estimate.as_dict()["interval"] == [0.4, 0.48]
 
 
@@ -157,6 +158,10 @@ def test_an_estimated_purity_widens_the_copy_number_interval():
     assert estimated["call"] == "amplification" and estimated["copy_number"] == sure["copy_number"]
     assert estimated["copy_number_interval"][0] < SETTINGS["amplification_cn"] <= estimated["copy_number"]
     assert "lower bound" in estimated["reason"] and "purity estimate's range" in estimated["reason"]
+    assert "too few SNVs" not in estimated["reason"]
+    # a range from 3 SNVs holds the median 75 % of the time: the interval is not called 95 % unqualified
+    few = calls(frame, Purity(0.4, "somatic_vafs", "", (0.3, 0.75), 0.75))["AMP"]
+    assert "holds the median VAF only 75 % of the time: too few SNVs for 95 %" in few["reason"]
 
 
 def test_events_are_tiered_from_the_kb_and_reach_the_contribution():

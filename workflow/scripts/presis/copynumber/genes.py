@@ -51,6 +51,7 @@ class Purity:
     # An estimate's range (median_interval), carried into every copy-number interval; a sheet purity
     # is taken as given (None).
     interval: tuple[float, float] | None = None
+    interval_coverage: float | None = None  # how often such a range holds the median (median_interval)
 
     def as_dict(self) -> dict:
         return {
@@ -229,7 +230,15 @@ def call_gene(
         else f"CN {cn:.1f} not purity-adjusted (no purity)"
     )
     over = f"{targets} targets ({capture_targets} capture targets)" if by_target else f"{targets} targets"
-    within = " (with the purity estimate's range)" if purity.interval else ""
+    within = ""
+    if purity.interval:
+        short = purity.interval_coverage is not None and purity.interval_coverage < MEDIAN_INTERVAL_COVERAGE
+        within = (
+            f" (with the purity estimate's range, which holds the median VAF only {100 * purity.interval_coverage:.0f} % "
+            "of the time: too few SNVs for 95 %)"
+            if short
+            else " (with the purity estimate's range)"
+        )
     base = f"log2 {log2:+.2f} over {over}, {how}, 95 % interval {low:.1f}–{high:.1f}{within}, z {z:+.1f}"
     strong = abs(z) >= settings["min_z"]
     low_purity = p is not None and p < settings["min_purity"]
@@ -359,6 +368,7 @@ def estimate_purity(somatic: pd.DataFrame, neutral_genes: set[str], settings: Ma
         f"({100 * coverage:.0f} % interval of the median from the SNVs' order statistics), carried into every "
         "copy-number interval",
         interval,
+        coverage,
     )
 
 
