@@ -206,12 +206,12 @@ def call_gene(
     n0: int | None,
     n0_reason: str | None,
     settings: Mapping[str, Any],
-    se: float = 0.0,
+    interval: tuple[float, float] = (math.nan, math.nan),
     capture_targets: int | None = None,
     per_target_noise: float | None = None,
 ) -> tuple[str, float | None, str]:
-    """(call, copy number, reason) of one gene; rules in the module docstring. ``se``: the standard
-    error of ``log2`` (``log2_standard_error``), for the copy-number interval named in the reason. With
+    """(call, copy number, reason) of one gene; rules in the module docstring. ``interval``: the copy
+    number's 95 % interval (``copy_number_interval``), named in the reason. With
     ``capture_targets`` and ``per_target_noise`` z counts capture targets (``target_noise``); without
     them it counts bins with the per-bin ``noise``."""
     if targets < settings["min_targets"]:
@@ -220,7 +220,7 @@ def call_gene(
         return "not_evaluable", None, n0_reason or "normal copy number unknown"
     p = purity.value
     cn = adjusted_copy_number(log2, p, n0)
-    low, high = copy_number_interval(log2, se, p, n0, purity.interval)
+    low, high = interval
     by_target = capture_targets and per_target_noise is not None and not math.isnan(per_target_noise)
     z_noise, z_count = (per_target_noise, capture_targets) if by_target else (noise, targets)
     z = log2 / (z_noise / math.sqrt(z_count)) if z_noise > 0 else math.inf * (1 if log2 >= 0 else -1)
@@ -325,13 +325,15 @@ def gene_calls(
         else:
             n0, n0_reason = normal_copies(chromosome, sex)
             se = log2_standard_error(target_values, per_target)
+            interval = (
+                copy_number_interval(log2, se, purity.value, n0, purity.interval) if n0 is not None else (math.nan,) * 2
+            )
             call, cn, reason = call_gene(
-                log2, targets, noise, purity, n0, n0_reason, settings, se, len(target_values), per_target
+                log2, targets, noise, purity, n0, n0_reason, settings, interval, len(target_values), per_target
             )
             record.update(call=call, copy_number=None if cn is None else round(cn, 2), reason=f"{gene}: {reason}")
             if cn is not None:
-                low, high = copy_number_interval(log2, se, purity.value, n0, purity.interval)
-                record["copy_number_interval"] = [round(low, 2), round(high, 2)]
+                record["copy_number_interval"] = [round(interval[0], 2), round(interval[1], 2)]
         records.append(record)
     return records
 
