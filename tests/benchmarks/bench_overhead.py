@@ -393,7 +393,7 @@ SHARD_RULES = {"somatic": ("call_mpileup", "candidates.bcf"), "germline": ("germ
                "classify": ("call_classify_shard", "somatic.vcf")}  # fmt: skip
 
 
-def calling_phase(outdir: Path, patient: str, shards: int, shard_cpu: ShardCpu, cores: int, kinds: tuple) -> dict:
+def calling_phase(outdir: Path, patient: str, shards: int, shard_cpu: ShardCpu, kinds: tuple) -> dict:
     """The calling phase of one patient: its shard jobs of ``kinds`` (somatic: call_mpileup, profile:
     call_error_profile_shard, classify: call_classify_shard, germline: germline_bcftools), from the
     first one's start to the last one's end (Snakemake's job records), or to the somatic VCF when
@@ -434,7 +434,7 @@ def calling_alone(
         (calls / name).unlink()
     with CpuSampler() as cpu, ShardCpu(outdir) as shard_cpu:
         wall = snakemake(outdir, sheet, cores, str(calls / f"{patient}.somatic.vcf.gz"), configfiles=configfiles)
-    phase = calling_phase(outdir, patient, shards, shard_cpu, cores, SOMATIC_KINDS)
+    phase = calling_phase(outdir, patient, shards, shard_cpu, SOMATIC_KINDS)
     return phase | {"snakemake_wall": wall, "machine_busy": cpu.cores_busy(phase["start"], phase["end"])}
 
 
@@ -497,7 +497,7 @@ def run_case(
     if len(patients) == 1 and any(s.kind == "normal" for s in samples):
         for label, kinds in (("somatic calling", SOMATIC_KINDS), ("mpileup", ("somatic",)),
                              ("somatic calling+germline", (*SOMATIC_KINDS, "germline"))):  # fmt: skip
-            phases[label] = calling_phase(workflow_out, patients[0], shards, shard_cpu, cores, kinds)
+            phases[label] = calling_phase(workflow_out, patients[0], shards, shard_cpu, kinds)
         phases["somatic calling alone"] = calling_alone(workflow_out, sheet, cores, configfiles, patients[0], shards)
     steps = steps[~steps.index.isin(["reference_prepare", *CACHE_RULES, *PREPARE])]
     panel_mb = sum(e - s for _, s, e, *_ in merge_intervals(read_panel(REPO / config["panel"]["bed"]))) / 1e6
@@ -586,16 +586,15 @@ def main() -> None:
               f"workflow={case['workflow']:.1f}s bare={case['bare']:.1f}s "
               f"s_per_sample={case['workflow'] / case['samples']:.1f} "
               f"cpu_ratio={case['workflow_cpu'] / case['bare_cpu']:.2f}")  # fmt: skip
-        if "somatic calling" in case["phases"]:
-            phase = case["phases"]["somatic calling"]
-            print(f"  calling_seconds_per_mb={phase['wall'] / case['panel_mb']:.1f} calling_cores_busy_cpu="
-                  f"{phase['cores_busy']:.2f} of {case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f} "
-                  f"(mpileup + error-profile + classification shards, to the somatic VCF; own CPU from /proc)")  # fmt: skip
-        if "somatic calling alone" in case["phases"]:
-            phase = case["phases"]["somatic calling alone"]
-            print(f"  calling alone (same BAMs, nothing else to run): calling_seconds_per_mb="
-                  f"{phase['wall'] / case['panel_mb']:.1f} calling_cores_busy_cpu={phase['cores_busy']:.2f} of "
-                  f"{case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f}")  # fmt: skip
+        for label, what in (
+            ("somatic calling", "in the run"),
+            ("somatic calling alone", "alone: same BAMs, nothing else to run"),
+        ):
+            if label in case["phases"]:
+                phase = case["phases"][label]
+                print(f"  {label}: calling_seconds_per_mb={phase['wall'] / case['panel_mb']:.1f} calling_cores_busy_cpu="
+                      f"{phase['cores_busy']:.2f} of {case['cores']} calling_jobs_at_once={phase['jobs_at_once']:.2f} "
+                      f"(mpileup + error-profile + classification shards to the somatic VCF, {what}; own CPU from /proc)")  # fmt: skip
     if "demo" in results and "demo4" in results:
         ratio = results["demo4"]["workflow"] / results["demo"]["workflow"]
         print(f"patients_4_vs_1_wall_ratio={ratio:.2f} (4 patients {results['demo4']['workflow']:.1f}s, "
